@@ -1,0 +1,53 @@
+"""Settings with their defaults in one place: frozen dataclasses, overridable by YAML and flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    """Thresholds of the question matcher."""
+
+    accept: float = 0.42
+    """A section is given only when its score reaches this ..."""
+    margin: float = 0.08
+    """... and beats the runner-up by at least this much."""
+    clear_accept: float = 0.30
+    """A lower score is enough when the winner is clear: at least ``clear_margin`` ahead ..."""
+    clear_margin: float = 0.20
+    min_coverage: float = 0.6
+    """... and at least this share of the question's meaning is words the section knows."""
+    clarify_floor: float = 0.26
+    """Between this and ``accept`` (or inside the margin) the guide asks "Did you mean A or B?"."""
+    choice_accept: float = 0.18
+    """While a clarification is open, a reply naming one of the offered topics needs only this."""
+    fuzzy_word: int = 86
+    """rapidfuzz ratio (0-100) for mapping a misheard word onto the content's vocabulary."""
+    fuzzy_command: int = 88
+    """rapidfuzz ratio (0-100) for short utterances to count as a command phrase."""
+    example_weight: float = 0.6
+    """Share of the score from the best single example; the rest is vocabulary coverage."""
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    """Speaking rate and volume, and how far "slower"/"faster"/"louder"/"softer" move them."""
+
+    rate_wpm: int = 150
+    rate_step: float = 1.2
+    """Each "slower"/"faster" divides/multiplies the rate by this."""
+    rate_min_factor: float = 0.5
+    rate_max_factor: float = 3.0
+    volume: float = 0.8
+    volume_step: float = 0.15
+    volume_min: float = 0.2
+    volume_max: float = 1.0
+
+
+@dataclass(frozen=True)
+class DialogueSettings:
+    topics_per_page: int = 4
+    max_reprompts: int = 3
+    offer_related: bool = True
+    speak_disclaimer: bool = True

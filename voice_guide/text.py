@@ -1,0 +1,90 @@
+"""Text normalisation shared by the matcher and the speech-side vocabulary. Pure functions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_UTTERANCE_CHARS = 1000
+"""Longer input is cut: no spoken question is longer, and matching work stays bounded."""
+
+_CONTRACTIONS = [
+    (r"\bcan't\b", "can not"),
+    (r"\bcannot\b", "can not"),
+    (r"\bwon't\b", "will not"),
+    (r"\bshan't\b", "shall not"),
+    (r"\bain't\b", "is not"),
+    (r"n't\b", " not"),
+    (r"\b(it|that|what|there|here|he|she|who|where|how|this|when|why)'s\b", r"\1 is"),
+    (r"\blet's\b", "let us"),
+    (r"'re\b", " are"),
+    (r"'m\b", " am"),
+    (r"'ve\b", " have"),
+    (r"'ll\b", " will"),
+    (r"'d\b", " would"),
+    (r"'s\b", ""),
+    (r"s'\s", "s "),
+]
+_CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
+# Spoken forms without the apostrophe, as recognizers often produce them.
+_BARE = {
+    "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "isnt": "is not", "arent": "are not", "im": "i am", "ive": "i have", "youre": "you are",
+    "thats": "that is", "whats": "what is", "theres": "there is", "couldnt": "could not",
+    "shouldnt": "should not", "wouldnt": "would not", "hasnt": "has not", "havent": "have not",
+}
+_NUMBERS = {
+    "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
+    "7": "seven", "8": "eight", "9": "nine", "10": "ten", "iv": "four", "iii": "three",
+}
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm", "ah", "eh", "oh"})
+
+STOPWORDS = frozenset(
+    """a an the is are am was were be been being do does did doing i me my mine myself you your yours
+    it its itself this that these those what which who whom of to in on at for with about by from and or
+    but if so as can could would should will shall may might must have has had having there here he she
+    his her hers him they them their theirs we us our ours please just really very some any all also
+    too then than now well like get got getting go going want wanted wondering wonder know tell me
+    okay ok yeah hi hello guide hey thanks thank im id not no yes one how why when""".split()
+)
+# Words kept although common: they carry meaning for this domain.
+KEEP = frozenset({"where", "same", "before", "again", "other", "another", "new", "different", "second", "first", "back", "still", "more"})
+
+
+def clean(text: str) -> str:
+    """Lowercase, expand contractions, drop punctuation and fillers; one space between words."""
+    text = unicodedata.normalize("NFKC", text[: MAX_UTTERANCE_CHARS * 4])
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    for pattern, repl in _CONTRACTION_RES:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"[^\w' ]+", " ", text)
+    text = text.replace("'", " ").replace("_", " ")
+    words = []
+    for word in text.split():
+        if word in FILLERS:
+            continue
+        word = _BARE.get(word, word)
+        words.append(_NUMBERS.get(word, word))
+    return " ".join(words)[:MAX_UTTERANCE_CHARS]
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def content_words(cleaned: str) -> list[str]:
+    """Words that carry meaning (stopwords dropped, domain words kept)."""
+    return [w for w in cleaned.split() if w in KEEP or w not in STOPWORDS]
+
+
+def contains_phrase(cleaned: str, phrase: str) -> bool:
+    """Whole-word phrase test on cleaned text."""
+    return f" {phrase} " in f" {cleaned} "
