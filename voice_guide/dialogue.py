@@ -196,7 +196,7 @@ class Dialogue:
     def listen_phrases(self) -> tuple[str, ...] | None:
         """Vocabulary the next utterance is narrowed to (titles of offered choices plus replies)."""
         if self.mem.state is State.CLARIFYING and self.mem.choices:
-            titles = tuple(self.library.section(c).title for c in self.mem.choices)
+            titles = tuple(self._name(c) for c in self.mem.choices)
             return titles + CHOICE_COMMANDS + GLOBAL_COMMANDS
         return None
 
@@ -227,6 +227,10 @@ class Dialogue:
     def _p(self, key: str, **fields: str) -> str:
         return str(self.prompts[key]).format(**fields).strip()
 
+    def _name(self, section_id: str) -> str:
+        """A section's title as a topic name inside a sentence."""
+        return self.library.section(section_id).title.rstrip("?.!")
+
     def _turn(self, kind: str, says: list[Say], extra: tuple[Action, ...] = (), match: Match | None = None,
               section: str | None = None, command: str | None = None, remember: bool = True) -> Turn:
         if remember and says:
@@ -237,7 +241,7 @@ class Dialogue:
 
     def _start(self) -> Turn:
         pack = self.library.primary
-        says = [Say(self._p("greeting", title=pack.title))]
+        says = [Say(self._p("greeting", title=pack.title.rstrip("?.!")))]
         if self.settings.speak_disclaimer:
             says.append(Say(pack.disclaimer))
         says.append(Say(self._p("ready")))
@@ -306,7 +310,7 @@ class Dialogue:
         related = next((r for r in section.related if r not in self.mem.history[-3:]), None)
         if self.settings.offer_related and related:
             self.mem.offer = related
-            return [Say(self._p("offer_related", title=self.library.section(related).title))]
+            return [Say(self._p("offer_related", title=self._name(related)))]
         return []
 
     def _more(self, match: Match) -> Turn:
@@ -330,7 +334,7 @@ class Dialogue:
     def _clarify(self, match: Match) -> Turn:
         self._reset_context()
         self.mem.choices = match.choices or ((match.section,) if match.section else ())
-        titles = [self.library.section(c).title for c in self.mem.choices]
+        titles = [self._name(c) for c in self.mem.choices]
         if len(titles) >= 2:
             text = self._p("clarify_two", first=titles[0], second=titles[1])
         else:
@@ -393,7 +397,7 @@ class Dialogue:
         pages = max(1, -(-len(sections) // per))
         if page >= pages:
             page = 0
-        items = [s.title for s in sections[page * per : (page + 1) * per]]
+        items = [self._name(s.id) for s in sections[page * per : (page + 1) * per]]
         listed = "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1]
         says = [Say(self._p("topics_intro", items=listed))]
         last = page + 1 >= pages
@@ -407,7 +411,7 @@ class Dialogue:
         if self.mem.state is State.CLARIFYING:
             text = self._p("help_clarify")
         elif self.mem.offer:
-            text = self._p("help_offer", title=self.library.section(self.mem.offer).title)
+            text = self._p("help_offer", title=self._name(self.mem.offer))
         elif self.mem.section is not None:
             text = self._p("help_follow_up")
         else:
