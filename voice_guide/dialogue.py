@@ -229,7 +229,10 @@ class Dialogue:
 
     def _name(self, section_id: str) -> str:
         """A section's title as a topic name inside a sentence."""
-        return self.library.section(section_id).title.rstrip("?.!")
+        title = self.library.section(section_id).title.rstrip("?.!")
+        if len(title) > 1 and title[1].islower():
+            title = title[0].lower() + title[1:]
+        return title
 
     def _turn(self, kind: str, says: list[Say], extra: tuple[Action, ...] = (), match: Match | None = None,
               section: str | None = None, command: str | None = None, remember: bool = True) -> Turn:
@@ -241,7 +244,7 @@ class Dialogue:
 
     def _start(self) -> Turn:
         pack = self.library.primary
-        says = [Say(self._p("greeting", title=pack.title.rstrip("?.!")))]
+        says = [Say(self._p("greeting", title=pack.title))]
         if self.settings.speak_disclaimer:
             says.append(Say(pack.disclaimer))
         says.append(Say(self._p("ready")))

@@ -1,0 +1,158 @@
+"""The command line: JSON contract, the stdin conversation, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import wave
+from pathlib import Path
+
+import pytest
+
+from voice_guide.cli.main import main
+
+SECTIONS = {"what-is-mbc", "diagnosis", "common-sites", "emotions", "doctor-questions", "second-opinion",
+            "is-it-breast-cancer", "second-primary", "same-as-earlier", "resources"}
+
+
+def run(args: list[str], stdin: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "voice_guide", *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def json_lines(out: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def test_ask_json_is_exactly_one_object_with_the_contract_keys() -> None:
+    proc = run(["ask", "--json", "--no-speak", "where does breast cancer usually spread"])
+    assert proc.returncode == 0, proc.stderr
+    objs = json_lines(proc.stdout)
+    assert len(objs) == 1
+    obj = objs[0]
+    assert set(obj) == {"kind", "section", "command", "score", "text"}
+    assert obj["kind"] == "answer" and obj["section"] == "common-sites" and obj["command"] is None
+    assert "bones, lungs, liver and brain" in str(obj["text"])
+    assert isinstance(obj["score"], float)
+
+
+def test_ask_json_safety_first_sentence_names_the_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--no-speak", "I don't want to wake up tomorrow"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["kind"] == "safety" and obj["section"] is None
+    assert "988" in str(obj["text"]).split(".")[0]
+
+
+def test_ask_out_of_scope_gets_the_fallback(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--no-speak", "what is the five year survival rate"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["kind"] == "out_of_scope" and obj["section"] is None
+    assert "don't have information" in str(obj["text"])
+
+
+def test_stdin_conversation_more_repeat_and_clarify() -> None:
+    script = "\n".join([
+        "what is stage four breast cancer",
+        "more",
+        "repeat",
+        "what are the usual sites of breast cancer metastasis",
+        "the second one",
+        "slower",
+        "goodbye",
+        "this line is never read",
+    ])
+    proc = run(["ask", "--json", "--no-speak"], stdin=script)
+    assert proc.returncode == 0, proc.stderr
+    turns = json_lines(proc.stdout)
+    assert [t["kind"] for t in turns][:3] == ["answer", "command", "command"]
+    assert turns[0]["section"] == "what-is-mbc"
+    assert turns[1]["command"] == "more" and "still breast cancer" in str(turns[1]["text"])
+    assert turns[2]["command"] == "repeat" and turns[2]["text"] == turns[1]["text"]
+    # a close call is clarified, and the reply picks one of the offered topics
+    if turns[3]["kind"] == "clarify":
+        assert turns[4]["kind"] == "answer" and turns[4]["section"] in SECTIONS
+    else:
+        assert turns[3]["kind"] == "answer"
+    assert turns[-1]["command"] == "goodbye"
+    assert len(turns) == 7, "input after goodbye must not be read"
+
+
+def test_plain_output_and_topics(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["topics"]) == 0
+    out = capsys.readouterr().out
+    for sid in SECTIONS:
+        assert sid in out
+    assert main(["topics", "--json"]) == 0
+    assert {t["id"] for t in json.loads(capsys.readouterr().out)} == SECTIONS
+
+
+def test_ask_writes_the_spoken_reply_to_a_wav(tmp_path: Path) -> None:
+    out = tmp_path / "reply.wav"
+    proc = run(["ask", "--wav", str(out), "can i get a second opinion"])
+    assert proc.returncode == 0, proc.stderr
+    with wave.open(str(out)) as wav:
+        seconds = wav.getnframes() / wav.getframerate()
+    # about 45 words at 150 words per minute
+    assert 10 < seconds < 40
+
+
+def test_explain_shows_scores(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--no-speak", "--explain", "can my tissue go to another pathologist"]) == 0
+    err = capsys.readouterr().err
+    assert "second-opinion" in err and "thresholds" in err
+
+
+def test_content_check_ok_and_broken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "check"]) == 0
+    assert "ok:" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("pack:\n  id: x\nsections: []\nextra: 1\n", encoding="utf-8")
+    proc = run(["content", "check", str(bad)])
+    assert proc.returncode == 3
+    assert proc.stderr.count("\n") == 1 and f"{bad}:4:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bad_content_flag_is_one_line(tmp_path: Path) -> None:
+    proc = run(["ask", "--no-speak", "--content", str(tmp_path / "missing"), "hello"])
+    assert proc.returncode != 0
+    assert proc.stderr.startswith("voice-guide: error:") and proc.stderr.count("\n") == 1
+
+
+def test_bad_rate_is_one_line() -> None:
+    proc = run(["ask", "--no-speak", "--rate", "5", "hello"])
+    assert proc.returncode == 3 and "outside" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_reports_kinds_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "eval.yaml"
+    data.write_text(
+        "answer:\n  common-sites: [where does it spread]\ncommand:\n  stop: [stop]\n"
+        "out_of_scope: [what is the weather like]\nsafety: [i can't breathe]\n", encoding="utf-8")
+    assert main(["eval", "--json", str(data)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["total"] == 4
+    assert set(report["by_kind"]) == {"answer", "command", "out_of_scope", "safety"}
+    assert report["safety_recall"] == 1.0
+    assert {"out_of_scope_false_accept_rate", "confusions", "by_section"} <= set(report)
+    assert main(["eval", str(data)]) == 0
+    assert "safety recall" in capsys.readouterr().out
+
+
+def test_eval_bad_file_names_the_line(tmp_path: Path) -> None:
+    data = tmp_path / "eval.yaml"
+    data.write_text("answer:\n  x: [a]\nwrong: []\n", encoding="utf-8")
+    proc = run(["eval", str(data)])
+    assert proc.returncode == 3 and f"{data}:3:" in proc.stderr
+
+
+def test_huge_and_odd_input_is_handled() -> None:
+    odd = "\x00\x1b[31m" + "бред " * 2000 + "你好" + "a" * 200_000
+    proc = run(["ask", "--json", "--no-speak"], stdin=odd + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert json_lines(proc.stdout)[0]["kind"] == "out_of_scope"
+
+
+def test_no_command_prints_help() -> None:
+    proc = run([])
+    assert proc.returncode == 2 and "ask" in proc.stdout

@@ -1,0 +1,1 @@
+"""The command line: argparse subcommands, the only place engines are chosen and errors printed."""

@@ -1,0 +1,125 @@
+"""``voice-guide ask`` and ``voice-guide topics``: the text conversation with the same rules as the voice loop."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Iterable
+
+from voice_guide.cli.common import (
+    add_content_args,
+    add_speech_args,
+    converse,
+    load_content,
+    open_voice_output,
+    print_json,
+)
+from voice_guide.config import SpeechSettings
+from voice_guide.content import Library
+from voice_guide.dialogue import Dialogue, Turn
+from voice_guide.matcher import Kind, Matcher
+from voice_guide.protocols import Voice
+from voice_guide.text import clean
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    ask = sub.add_parser(
+        "ask",
+        help="ask a question in text; prints and speaks the answer",
+        description="Ask a question and hear the answer, drawn only from the content packs. With no question, "
+        "reads one utterance per line from stdin as a conversation (repeat, more and clarification work as in the "
+        "voice loop).",
+        epilog='examples:\n  voice-guide ask "where does breast cancer spread"\n'
+        '  printf "what is stage four\\nmore\\nrepeat\\n" | voice-guide ask --no-speak\n'
+        '  voice-guide ask --json --no-speak "can i get a second opinion"',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ask.add_argument("question", nargs="*", help="the question (omit to read lines from stdin)")
+    ask.add_argument("--json", action="store_true", help='print one JSON object per question: {"kind", "section", "command", "score", "text"}')
+    ask.add_argument("--explain", action="store_true", help="show how the question was scored")
+    add_speech_args(ask)
+    add_content_args(ask)
+    ask.set_defaults(handler=run_ask)
+
+    topics = sub.add_parser("topics", help="list the topics the guide can talk about")
+    topics.add_argument("--json", action="store_true", help="print a JSON list of {id, title, pack}")
+    add_content_args(topics)
+    topics.set_defaults(handler=run_topics)
+
+
+def explain(matcher: Matcher, text: str) -> str:
+    """A human-readable account of how ``text`` was routed."""
+    m = matcher.match(text)
+    st = matcher.settings
+    lines = [f"  cleaned:   {clean(text)!r}", f"  result:    {m.kind.value} ({m.reason})"]
+    if m.kind is Kind.SAFETY:
+        lines.append(f"  safety:    {m.safety}")
+    if m.command:
+        lines.append(f"  command:   {m.command} (score {m.score:.2f})")
+    if m.features:
+        lines.append(f"  features:  {' '.join(m.features)}")
+    for sid, score in m.scores[:5]:
+        lines.append(f"  {score:6.3f}  {sid}")
+    lines.append(f"  thresholds: accept {st.accept} with margin {st.margin}; clarify from {st.clarify_floor}")
+    return "\n".join(lines)
+
+
+def _lines(args: argparse.Namespace) -> Iterable[str]:
+    if args.question:
+        yield " ".join(args.question)
+        return
+    for raw in sys.stdin:
+        line = raw.strip()
+        if line:
+            yield line
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    library, matcher = load_content(args)
+    speech = _speech_settings(args)
+    dialogue = Dialogue(library, matcher, speech=speech)
+    output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
+
+    def show(line: str, turn: Turn) -> None:
+        if args.explain:
+            print(explain(matcher, line), file=sys.stderr)
+        if args.json:
+            print_json(turn.to_json())
+        else:
+            print(turn.text, flush=True)
+
+    try:
+        converse(dialogue, _lines(args), output, show)
+    finally:
+        if output is not None:
+            output.close()
+    return 0
+
+
+def _speech_settings(args: argparse.Namespace) -> SpeechSettings:
+    from voice_guide.errors import ConfigError
+
+    base = SpeechSettings()
+    rate = base.rate_wpm if args.rate is None else args.rate
+    volume = base.volume if args.volume is None else args.volume
+    if not 60 <= rate <= 500:
+        raise ConfigError(f"--rate {rate} is outside 60-500 words per minute")
+    if not 0.0 <= volume <= 1.0:
+        raise ConfigError(f"--volume {volume} is outside 0-1")
+    return SpeechSettings(rate_wpm=rate, volume=volume)
+
+
+def run_topics(args: argparse.Namespace) -> int:
+    library, _ = load_content(args)
+    _print_topics(library, args.json)
+    return 0
+
+
+def _print_topics(library: Library, as_json: bool) -> None:
+    if as_json:
+        print_json([{"id": s.id, "title": s.title, "pack": s.pack_id} for s in library.sections])
+        return
+    for pack in library.packs:
+        print(f"{pack.title}  ({pack.id})")
+        for s in pack.sections:
+            print(f"  {s.id:22} {s.title}")

@@ -1,0 +1,99 @@
+"""Helpers shared by subcommands: content loading, speech output, JSON printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from voice_guide.content import Library, load_library
+from voice_guide.dialogue import Dialogue, End, Heard, SetVoice, Turn
+from voice_guide.matcher import Matcher
+from voice_guide.protocols import AudioSink, Voice
+
+_LOGGER = logging.getLogger(__name__)
+
+
+def add_content_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--content", action="append", default=[], metavar="DIR",
+        help="add the content packs (*.yaml) in DIR, or one pack file; repeatable",
+    )
+
+
+def load_content(args: argparse.Namespace) -> tuple[Library, Matcher]:
+    library = load_library(args.content)
+    return library, Matcher(library)
+
+
+def add_speech_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-speak", action="store_true", help="print only; do not speak")
+    parser.add_argument("--wav", metavar="FILE", help="write the spoken replies to this WAV file (no speaker needed)")
+    parser.add_argument("--rate", type=int, default=None, metavar="WPM", help="speaking rate in words per minute (default 150)")
+    parser.add_argument("--volume", type=float, default=None, metavar="0-1", help="speaking volume from 0 to 1 (default 0.8)")
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@dataclass
+class VoiceOutput:
+    """Speaks dialogue turns through pyttsx3 to a speaker or a WAV file; closes both at the end."""
+
+    speaker: Any
+    sink: AudioSink
+    voice: Voice
+    where: str
+
+    def speak(self, turn: Turn) -> None:
+        for action in turn.actions:
+            if isinstance(action, SetVoice):
+                self.voice = Voice(rate_wpm=action.rate_wpm, volume=action.volume, voice_id=self.voice.voice_id)
+        if turn.text:
+            self.speaker.say(turn.text, self.voice)
+
+    def close(self) -> None:
+        self.speaker.synthesizer.close()
+        self.sink.close()
+
+
+def open_voice_output(args: argparse.Namespace, voice: Voice) -> VoiceOutput | None:
+    """A speech output as the flags ask: WAV file, the default speaker, or None (print only)."""
+    if args.no_speak and not args.wav:
+        return None
+    from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
+    from voice_guide.sinks import WavFileSink
+    from voice_guide.speaker import Speaker
+
+    sink: AudioSink
+    if args.wav:
+        Path(args.wav).parent.mkdir(parents=True, exist_ok=True)
+        sink, where = WavFileSink(args.wav), args.wav
+    else:
+        from voice_guide.engines import sounddevice_io
+
+        if not sounddevice_io.output_available():
+            print("voice-guide: no audio output device found; printing only (use --wav FILE to save the speech)",
+                  file=sys.stderr)
+            return None
+        sink, where = sounddevice_io.SpeakerSink(), "speaker"
+    synth = Pyttsx3Synthesizer()
+    return VoiceOutput(Speaker(synth, sink), sink, voice, where)
+
+
+def converse(dialogue: Dialogue, utterances: Iterable[str], output: VoiceOutput | None,
+             show: Callable[[str, Turn], None]) -> None:
+    """Run utterances through the dialogue, showing and speaking each turn, until goodbye."""
+    for utterance in utterances:
+        turn = dialogue.handle(Heard(utterance))
+        show(utterance, turn)
+        if output is not None:
+            output.speak(turn)
+        if any(isinstance(a, End) for a in turn.actions):
+            break

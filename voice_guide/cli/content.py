@@ -1,0 +1,81 @@
+"""``voice-guide content check`` and ``voice-guide eval``."""
+
+from __future__ import annotations
+
+import argparse
+
+from voice_guide.cli.common import add_content_args, load_content, print_json
+from voice_guide.content import build_library, builtin_pack_paths, load_pack, pack_paths
+from voice_guide.evaluation import confusion_pairs, evaluate, load_cases
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    content = sub.add_parser("content", help="work with content packs")
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION")
+    check = content_sub.add_parser(
+        "check", help="validate content packs",
+        description="Validate a content pack file or a folder of packs (default: the built-in packs). "
+        "Errors are reported as file:line: message.",
+    )
+    check.add_argument("path", nargs="?", help="a pack file or a folder of *.yaml packs")
+    check.add_argument("--json", action="store_true", help="print a JSON summary")
+    check.set_defaults(handler=run_check)
+    content.set_defaults(handler=lambda args: _usage(content))
+
+    ev = sub.add_parser(
+        "eval", help="measure question understanding on a labelled file",
+        description="Read a YAML file of labelled utterances (answer: {section: [...]}, command: {name: [...]}, "
+        "out_of_scope: [...], safety: [...]) and print accuracy per kind and per section, the out-of-scope "
+        "false-accept rate, safety recall and the confusions.",
+    )
+    ev.add_argument("file", help="labelled YAML, e.g. ../shared/eval/dev_questions.yaml")
+    ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    add_content_args(ev)
+    ev.set_defaults(handler=run_eval)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def run_check(args: argparse.Namespace) -> int:
+    paths = pack_paths(args.path) if args.path else builtin_pack_paths()
+    packs = [load_pack(p) for p in paths]
+    if args.path:
+        packs = [load_pack(p) for p in builtin_pack_paths() if p.resolve() not in {q.resolve() for q in paths}] + packs
+    library = build_library(packs)
+    checked = [p for p in library.packs if any(p.path == str(q) for q in paths)]
+    if args.json:
+        print_json({"ok": True, "packs": [{"id": p.id, "path": p.path, "sections": len(p.sections)} for p in checked]})
+    else:
+        for p in checked:
+            print(f"ok: {p.path}: pack '{p.id}', {len(p.sections)} sections, "
+                  f"{sum(len(s.examples) for s in p.sections)} example questions")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    _, matcher = load_content(args)
+    cases = load_cases(args.file)
+    report = evaluate(matcher, cases)
+    if args.json:
+        print_json(report.to_json())
+        return 0
+    print(f"{report.correct}/{report.total} correct ({100 * report.correct / report.total:.1f}%)")
+    for kind, (ok, n) in report.by_kind.items():
+        print(f"  {kind:13} {ok:4}/{n:<4} {100 * ok / n:5.1f}%")
+    print(f"  out-of-scope given a section: {report.out_of_scope_given_section} "
+          f"({100 * report.false_accept_rate:.1f}%); asked to clarify: {report.out_of_scope_clarified}")
+    print(f"  safety recall: {100 * report.safety_recall:.1f}%")
+    print("per section:")
+    for sid, (ok, n) in sorted(report.by_section.items()):
+        print(f"  {sid:22} {ok:3}/{n:<3}")
+    if report.confusions:
+        print("confusions (expected -> got):")
+        for expected, got, n in confusion_pairs(report):
+            print(f"  {n:3}  {expected} -> {got}")
+        print("misses:")
+        for c in report.confusions:
+            print(f"  line {c['line']}: {c['expected']} -> {c['got']} ({c['got_kind']}, {c['score']}): {c['text']}")
+    return 0

@@ -1,0 +1,82 @@
+"""``voice-guide``: entry point. Each subcommand lives in its own module with ``register(sub)``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from typing import Callable, Sequence
+
+from voice_guide import __version__
+from voice_guide.errors import VoiceGuideError
+
+COMMAND_MODULES = ("ask", "content", "demo")
+"""Modules under voice_guide.cli, in the order their subcommands appear in --help."""
+
+EPILOG = """\
+examples:
+  voice-guide ask "what is stage four breast cancer"
+  voice-guide ask --json --no-speak < questions.txt
+  voice-guide topics
+  voice-guide content check
+  voice-guide eval ../shared/eval/dev_questions.yaml
+  voice-guide demo --wav demo.wav
+
+Everything runs offline. Nothing you say or type is stored unless you ask for a file.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="voice-guide",
+        description="Offline voice companion for cancer patient education: ask by voice or text, "
+        "hear answers drawn only from curated content, and render radio-show episodes.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"voice-guide {__version__}")
+    parser.add_argument("--debug", action="store_true", help="log details (including transcripts) to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"voice_guide.cli.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="voice-guide: %(levelname)s: %(name)s: %(message)s",
+    )
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args)
+    except VoiceGuideError as exc:
+        print(f"voice-guide: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("voice-guide: stopped", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except MemoryError:
+        print("voice-guide: error: out of memory; use a smaller input", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - never a traceback to the user
+        if args.debug:
+            raise
+        print(f"voice-guide: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 70
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
