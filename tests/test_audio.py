@@ -1,0 +1,128 @@
+"""Audio values and WAV reading: any rate and channel count in, 16 kHz mono out; garbage is refused cleanly."""
+
+from __future__ import annotations
+
+import io
+import math
+import struct
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voice_guide.audio import RATE, AudioChunk, Clip, chunk_stream, read_wav, resample, rms_dbfs, silence, wav_bytes
+from voice_guide.errors import AudioFormatError
+
+
+def tone_wav(path: Path, rate: int, channels: int, width: int, seconds: float = 0.5, freq: float = 440.0) -> None:
+    n = int(rate * seconds)
+    t = np.arange(n) / rate
+    x = 0.5 * np.sin(2 * math.pi * freq * t)
+    frames = np.repeat(x[:, None], channels, axis=1).reshape(-1)
+    if width == 1:
+        raw = ((frames * 127) + 128).astype(np.uint8).tobytes()
+    elif width == 2:
+        raw = (frames * 32767).astype("<i2").tobytes()
+    elif width == 3:
+        ints = (frames * (2**23 - 1)).astype(np.int32)
+        raw = b"".join(struct.pack("<i", v)[:3] for v in ints)
+    else:
+        raw = (frames * (2**31 - 1)).astype("<i4").tobytes()
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(raw)
+
+
+@pytest.mark.parametrize("rate", [8000, 16000, 22050, 44100, 48000])
+@pytest.mark.parametrize(("channels", "width"), [(1, 2), (2, 2), (1, 1), (2, 3), (1, 4)])
+def test_any_pcm_wav_becomes_16k_mono(tmp_path: Path, rate: int, channels: int, width: int) -> None:
+    path = tmp_path / "t.wav"
+    tone_wav(path, rate, channels, width)
+    clip = read_wav(path)
+    assert clip.rate == RATE
+    assert abs(clip.seconds - 0.5) < 0.01
+    level = rms_dbfs(clip.audio)
+    assert -12 < level < -4, level  # a 0.5 amplitude sine is about -9 dBFS
+
+
+def test_resampling_keeps_the_pitch() -> None:
+    rate = 44100
+    x = np.sin(2 * math.pi * 1000 * np.arange(rate) / rate).astype(np.float32)
+    y = resample(x, rate, RATE)
+    peak = np.argmax(np.abs(np.fft.rfft(y))) * RATE / len(y)
+    assert abs(peak - 1000) < 5
+
+
+def test_downsampling_removes_what_cannot_be_represented() -> None:
+    rate = 48000
+    x = np.sin(2 * math.pi * 12000 * np.arange(rate) / rate).astype(np.float32)  # above 8 kHz Nyquist
+    y = resample(x, rate, RATE)
+    assert np.sqrt(np.mean(y**2)) < 0.1
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"", "not a PCM WAV"), (b"RIFF\x00\x00", "not a PCM WAV"), (b"hello world" * 10, "not a PCM WAV")],
+)
+def test_bad_files_give_one_clear_error(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "bad.wav"
+    path.write_bytes(content)
+    with pytest.raises(AudioFormatError, match=words):
+        read_wav(path)
+
+
+def test_missing_empty_and_folder(tmp_path: Path) -> None:
+    with pytest.raises(AudioFormatError, match="no such file"):
+        read_wav(tmp_path / "missing.wav")
+    with pytest.raises(AudioFormatError, match="folder"):
+        read_wav(tmp_path)
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(wav_bytes(Clip(b"", RATE)))
+    with pytest.raises(AudioFormatError, match="no audio"):
+        read_wav(empty)
+
+
+def test_truncated_file_reads_what_is_there(tmp_path: Path) -> None:
+    path = tmp_path / "t.wav"
+    tone_wav(path, 16000, 1, 2, seconds=1.0)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    assert 0.4 < read_wav(path).seconds < 0.6
+
+
+def test_too_long_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "long.wav"
+    tone_wav(path, 8000, 1, 2, seconds=2.0)
+    with pytest.raises(AudioFormatError, match="longer than"):
+        read_wav(path, max_seconds=1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=4096))
+def test_garbage_never_escapes_as_another_error(data: bytes) -> None:
+    try:
+        clip = read_wav(io.BytesIO(data))
+    except AudioFormatError:
+        return
+    assert clip.rate == RATE
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=20000), st.sampled_from([20, 50, 80, 100]))
+def test_raw_stream_chunks_cover_every_sample(data: bytes, ms: int) -> None:
+    chunks = list(chunk_stream(io.BytesIO(data), chunk_ms=ms))
+    total = sum(len(c.audio) for c in chunks)
+    assert total == len(data) - len(data) % 2
+    assert all(len(c.audio) <= RATE * ms // 1000 * 2 for c in chunks)
+
+
+def test_chunks_know_their_duration() -> None:
+    clip = silence(1.0)
+    chunks = list(clip.chunks(80))
+    assert len(chunks) == 13 and abs(sum(c.seconds for c in chunks) - 1.0) < 1e-9
+    assert isinstance(chunks[0], AudioChunk) and chunks[1].timestamp_ms == 80

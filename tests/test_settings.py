@@ -1,0 +1,68 @@
+"""The settings file: defaults, validation with file:line, flag overrides."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from voice_guide.cli.main import main
+from voice_guide.errors import ConfigError, ContentError
+from voice_guide.settings import GuideSettings, load_settings
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "scripts" / "kiosk.yaml"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "kiosk.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOICE_GUIDE_CONFIG", raising=False)
+    s = load_settings(None)
+    assert s == GuideSettings() and s.mode == "push_to_talk" and s.idle_timeout_s == 60
+
+
+def test_example_file_is_valid() -> None:
+    s = load_settings(EXAMPLE)
+    assert s.barge_in is False and s.volume_cap == 0.85 and s.trailing_silence_s == 1.2
+
+
+def test_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOICE_GUIDE_CONFIG", str(write(tmp_path, "mode: wake\n")))
+    assert load_settings().mode == "wake"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("mode: wake\ncolour: red\n", 2, "unknown setting 'colour'"),
+        ("mode: shouting\n", 1, "not one of"),
+        ("volume: 0.5\nrate_wpm: 9000\n", 2, "outside"),
+        ("earcons: maybe\n", 1, "true or false"),
+        ("playlist: one\n", 1, "a list of text"),
+        ("volume: 0.95\nvolume_cap: 0.5\n", 1, "above volume_cap"),
+        ("idle_timeout_s: 30\nidle_warning_s: 40\n", 2, "shorter than"),
+        ("mode: [unclosed\nvolume: 0.5\n", 2, "YAML syntax"),
+    ],
+)
+def test_bad_settings_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    with pytest.raises(ContentError) as info:
+        load_settings(write(tmp_path, text))
+    assert info.value.line == line and words in str(info.value)
+
+
+def test_flags_override_the_file(tmp_path: Path) -> None:
+    s = load_settings(write(tmp_path, "rate_wpm: 120\nmode: wake\n")).override(rate_wpm=180, mode=None)
+    assert s.rate_wpm == 180 and s.mode == "wake"
+    with pytest.raises(ConfigError):
+        s.override(rate_wpm=5)
+
+
+def test_config_show_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "show", "--json", "--config", str(write(tmp_path, "wake_phrase: hello guide\n"))]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["wake_phrase"] == "hello guide" and shown["source"].endswith("kiosk.yaml")

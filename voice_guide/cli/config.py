@@ -1,0 +1,44 @@
+"""``voice-guide config show``: the effective settings (file, then flags)."""
+
+from __future__ import annotations
+
+import argparse
+
+from voice_guide.cli.common import print_json
+from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
+
+
+def add_config_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE",
+                        help=f"settings file (YAML; default ${ENV_CONFIG}, else built-in defaults)")
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    config = sub.add_parser("config", help="show the effective settings")
+    config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
+    show = config_sub.add_parser(
+        "show", help="print the effective settings",
+        description="Print the settings in force: built-in defaults, overridden by the settings file, "
+        "overridden by flags. See scripts/kiosk.yaml for a commented example.",
+    )
+    add_config_arg(show)
+    show.add_argument("--json", action="store_true", help="print one JSON object")
+    show.set_defaults(handler=run_show)
+    config.set_defaults(handler=lambda args: _usage(config))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def run_show(args: argparse.Namespace) -> int:
+    settings: GuideSettings = load_settings(args.config)
+    if args.json:
+        print_json(settings.to_json())
+        return 0
+    print(f"# settings from: {settings.source}")
+    for key, value in settings.to_json().items():
+        if key != "source":
+            print(f"{key}: {value}")
+    return 0
