@@ -49,19 +49,42 @@ class Match:
 
 @dataclass(frozen=True)
 class CommandSpec:
+    """One command: exact phrases, whole-piece patterns, and its keyboard keys."""
+
     name: str
     phrases: tuple[str, ...]
     keys: tuple[str, ...]
+    patterns: tuple[str, ...] = ()
+
+    def grammar(self) -> re.Pattern[str]:
+        """Matches a run of one or more pieces, each a phrase or a pattern of this command."""
+        piece = "|".join([re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in self.patterns])
+        return re.compile(f"(?:{piece})(?: (?:{piece}))*")
 
 
-def load_commands() -> tuple[dict[str, CommandSpec], tuple[str, ...]]:
+@dataclass(frozen=True)
+class CommandWords:
+    """Everything read from ``data/commands.yaml``."""
+
+    specs: dict[str, CommandSpec]
+    polite: tuple[str, ...]
+    interjections: frozenset[str]
+
+
+def load_commands() -> CommandWords:
     data = yaml.safe_load((resources.files("voice_guide") / "data" / "commands.yaml").read_text(encoding="utf-8"))
     specs = {
-        name: CommandSpec(name, tuple(clean(str(p)) for p in spec["phrases"]), tuple(str(k) for k in spec.get("keys", ())))
+        str(name): CommandSpec(
+            str(name),
+            tuple(clean(str(p)) for p in spec["phrases"]),
+            tuple(str(k) for k in spec.get("keys", ())),
+            tuple(str(p) for p in spec.get("patterns", ())),
+        )
         for name, spec in data["commands"].items()
     }
     polite = tuple(sorted((clean(str(p)) for p in data["polite"]), key=len, reverse=True))
-    return specs, polite
+    interjections = frozenset(clean(str(w)) for w in data.get("interjections", ()))
+    return CommandWords(specs, polite, interjections)
 
 
 def load_neutral() -> frozenset[str]:
@@ -73,6 +96,11 @@ def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
     data = yaml.safe_load((resources.files("voice_guide") / "data" / "safety.yaml").read_text(encoding="utf-8"))
     return {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in data.items()}
 
+
+MAX_COMMAND_WORDS = 12
+"""Longer utterances are never read as commands."""
+MAX_FUZZY_COMMAND_WORDS = 5
+"""Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
@@ -122,11 +150,14 @@ class Matcher:
     def __init__(self, library: Library, settings: MatchSettings | None = None) -> None:
         self.library = library
         self.settings = settings or MatchSettings()
-        self.commands, self.polite = load_commands()
+        words = load_commands()
+        self.commands = words.specs
+        self._grammars = {name: spec.grammar() for name, spec in self.commands.items()}
+        self._polite = re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in words.polite) + ")(?!\\S)")
+        self._interjections = words.interjections
+        self._command_index = {p: name for name, spec in self.commands.items() for p in spec.phrases}
         self.safety = load_safety()
         self.vocab = _Vocabulary(library, self.settings.fuzzy_word)
-        self._command_index = {p: name for name, spec in self.commands.items() for p in spec.phrases}
-        self._command_phrases = sorted(self._command_index)
         self.not_covered = tuple(clean(p) for p in library.not_covered)
         self._sections = library.sections
         docs: list[tuple[Section, list[Counter[str]], set[str]]] = []
@@ -177,23 +208,31 @@ class Matcher:
                 return kind
         return None
 
+    def command_readings(self, cleaned: str) -> list[str]:
+        """Ways to read an utterance as a command: without polite words, as said, without a leading "no"."""
+        core = " ".join(self._polite.sub(" ", cleaned).split())
+        words = core.split()
+        core = " ".join(w for i, w in enumerate(words) if i == 0 or w != words[i - 1])
+        readings = [core, cleaned]
+        for text in (core, cleaned):
+            first, _, rest = text.partition(" ")
+            if rest and first in self._interjections:
+                readings.append(rest)
+        return [r for i, r in enumerate(readings) if r and r not in readings[:i]]
+
     def command_of(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
-        """The command an utterance is, if the whole of it (less polite words) is a command phrase."""
-        text = f" {cleaned} "
-        for p in self.polite:
-            text = text.replace(f" {p} ", " ")
-        words = text.split()
-        deduped = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
-        core = " ".join(deduped)
-        if not core:
-            core = cleaned
-        allowed_set = set(allowed) if allowed is not None else None
-        for candidate in (core, cleaned):
-            name = self._command_index.get(candidate)
-            if name and (allowed_set is None or name in allowed_set):
-                return name, 1.0
-        if 0 < len(core.split()) <= 5:
-            phrases = [p for p in self._command_phrases if allowed_set is None or self._command_index[p] in allowed_set]
+        """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""
+        if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
+            return None
+        names = [n for n in self._grammars if allowed is None or n in set(allowed)]
+        readings = self.command_readings(cleaned)
+        for text in readings:
+            for name in names:
+                if self._grammars[name].fullmatch(text):
+                    return name, 1.0
+        core = readings[0]
+        if len(core.split()) <= MAX_FUZZY_COMMAND_WORDS:
+            phrases = [p for p, name in self._command_index.items() if name in names]
             best = process.extractOne(core, phrases, scorer=fuzz.ratio, score_cutoff=self.settings.fuzzy_command)
             if best:
                 return self._command_index[best[0]], best[1] / 100.0

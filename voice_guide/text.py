@@ -32,15 +32,22 @@ _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 # Spoken forms without the apostrophe, as recognizers often produce them.
 _BARE = {
     "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
-    "isnt": "is not", "arent": "are not", "im": "i am", "ive": "i have", "youre": "you are",
-    "thats": "that is", "whats": "what is", "theres": "there is", "couldnt": "could not",
-    "shouldnt": "should not", "wouldnt": "would not", "hasnt": "has not", "havent": "have not",
+    "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not", "aint": "is not",
+    "im": "i am", "ive": "i have", "youre": "you are", "youve": "you have", "theyre": "they are",
+    "theyve": "they have", "weve": "we have", "hes": "he is", "shes": "she is", "thats": "that is",
+    "whats": "what is", "theres": "there is", "wheres": "where is", "whos": "who is", "hows": "how is",
+    "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not", "hasnt": "has not",
+    "havent": "have not", "hadnt": "had not", "mustnt": "must not",
+    # Spoken and typed shorthand.
+    "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
+    "lemme": "let me", "gimme": "give me", "dunno": "do not know", "u": "you", "ur": "your",
+    "pls": "please", "plz": "please", "thx": "thanks", "ya": "you",
 }
 _NUMBERS = {
     "0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five", "6": "six",
     "7": "seven", "8": "eight", "9": "nine", "10": "ten", "iv": "four", "iii": "three",
 }
-FILLERS = frozenset({"um", "umm", "uh", "uhh", "er", "erm", "hmm", "mm", "ah", "eh", "oh"})
+FILLERS = frozenset({"um", "umm", "uhm", "uh", "uhh", "er", "erm", "hm", "hmm", "mm", "ah", "ahh", "eh", "oh", "shh", "shhh"})
 
 STOPWORDS = frozenset(
     """a an the is are am was were be been being do does did doing i me my mine myself you your yours
@@ -68,7 +75,7 @@ def clean(text: str) -> str:
         if word in FILLERS:
             continue
         word = _BARE.get(word, word)
-        words.append(_NUMBERS.get(word, word))
+        words.extend(_NUMBERS.get(word, word).split())
     return " ".join(words)[:MAX_UTTERANCE_CHARS]
 
 

@@ -1,0 +1,250 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from voice_guide.config import MatchSettings
+from voice_guide.content import load_library
+from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, Kind, Match, Matcher, load_commands
+from voice_guide.text import clean
+
+PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.yaml"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    return Matcher(load_library())
+
+
+# -- safety -----------------------------------------------------------------------------------
+
+EMERGENCIES = [
+    "i can't breathe",
+    "my husband can't catch his breath",
+    "um my chest feels really tight and i cant breath",
+    "she's gasping for air",
+    "his lips are turning blue",
+    "i'm having chest pain",
+    "my chest really hurts and my arm is numb",
+    "there's a crushing pressure in my chest",
+    "help i think i'm having a heart attack",
+    "her face is drooping and her speech is slurred",
+    "he suddenly can't move his legs",
+    "she's having a seizure",
+    "my dad is shaking all over and won't respond",
+    "my wife passed out and she's not waking up",
+    "someone just collapsed",
+    "he's unconscious",
+    "she fell and hit her head and isn't moving",
+    "i'm bleeding a lot and it won't stop",
+    "there's so much blood",
+    "my brother is throwing up blood",
+    "she is coughing up blood",
+    "i took too many pills",
+    "i think my mom overdosed on her pain meds",
+    "he swallowed a whole bottle of tablets",
+    "i have a fever of one hundred and two",
+    "please call an ambulance",
+]
+CRISES = [
+    "i want to kill myself",
+    "i've been thinking about ending my life",
+    "i want to end it all",
+    "i have a plan to end things",
+    "i'm going to take all my pills tonight",
+    "i don't want to live anymore",
+    "i don't want to wake up tomorrow",
+    "i wish i could go to sleep and never wake up",
+    "i just want it all to be over",
+    "i can't do this anymore i want to die",
+    "i'd rather be dead",
+    "what's the point of going on",
+    "i don't see the point anymore",
+    "life isn't worth living",
+    "everyone would be better off without me",
+    "my family would be better without me",
+    "nobody would miss me if i was gone",
+    "no one would even notice if i was gone",
+    "i'm such a burden to everyone",
+    "i keep thinking about cutting myself",
+    "i've been saving up my pills",
+    "i wrote a goodbye letter",
+    "i'm giving away all my things",
+    "i'm tired of living",
+    "i feel hopeless",
+    "my sister said she wants to die",
+    "he talks about suicide",
+]
+
+
+@pytest.mark.parametrize("said", EMERGENCIES)
+def test_emergencies_route_to_safety(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is Kind.SAFETY
+    assert m.safety == "emergency"
+    assert m.section is None and m.command is None
+
+
+@pytest.mark.parametrize("said", CRISES)
+def test_crises_route_to_safety(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is Kind.SAFETY
+    assert m.safety == "crisis"
+
+
+def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
+    assert matcher.match("stop i can't breathe").kind is Kind.SAFETY
+    assert matcher.match("help").kind is Kind.COMMAND
+    assert matcher.match("help i'm having a seizure").kind is Kind.SAFETY
+    assert matcher.match("is it still breast cancer if i want to die").kind is Kind.SAFETY
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i can't stop crying",
+        "i feel numb",
+        "is it normal to feel angry",
+        "can breast cancer spread to the lungs",
+        "what does it mean if it does not respond to treatment",
+        "am i going to die from this",
+    ],
+)
+def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is not Kind.SAFETY, m
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+COMMANDS = {
+    "stop": ["stop", "hold on stop", "wait stop", "okay that's enough", "no no stop", "hang on a second",
+             "be quiet please", "can you stop", "give me a second"],
+    "repeat": ["could you say that again", "i missed that", "sorry come again", "what did you just say",
+               "i didn't catch that", "could you repeat the last part", "pardon", "huh"],
+    "more": ["tell me more", "can you explain more", "keep going", "go on", "yes go on", "more detail please",
+             "i want to know more", "elaborate", "what else"],
+    "slower": ["can you slow it down", "speak more slowly", "you're talking too fast", "a bit slower please",
+               "not so fast", "i can't keep up"],
+    "faster": ["speed it up", "you're going too slow", "can you talk a little quicker", "pick up the pace"],
+    "louder": ["i can't hear you", "can you make it louder", "speak up please", "it's too quiet",
+               "turn the volume up", "i can barely hear you"],
+    "softer": ["that's too loud", "can you lower your voice", "speak more softly", "turn it down",
+               "a bit quieter", "you are shouting"],
+    "topics": ["what else can i ask about", "what can i ask you", "list the topics", "what subjects do you know about",
+               "what do you cover", "what topics", "menu", "what kind of questions can i ask"],
+    "help": ["what can you do", "i need some help", "how does this work", "um i don't know what to say",
+             "can you help me use this", "i'm confused"],
+    "goodbye": ["okay i'm finished thanks", "that's it for now", "i'm done bye", "thanks see you later",
+                "i have to go", "no more questions", "good night", "bye"],
+    "next": ["next", "next topic", "move on", "skip this"],
+    "previous": ["go back", "previous topic", "the one before"],
+}
+
+
+@pytest.mark.parametrize(("command", "said"), [(c, s) for c, says in COMMANDS.items() for s in says])
+def test_commands(matcher: Matcher, command: str, said: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.command) == (Kind.COMMAND, command), m
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "can you explain what stage four means",
+        "tell me more about second opinions",
+        "tell me more about where it spreads",
+        "what else should i ask my doctor",
+        "what can you tell me about bone metastases",
+        "i need help understanding my diagnosis",
+        "help me understand stage four",
+        "can you stop the cancer from spreading",
+        "should i stop my treatment",
+        "go back to the doctor",
+        "second opinion",
+    ],
+)
+def test_questions_are_not_commands(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is not Kind.COMMAND
+
+
+@pytest.mark.parametrize(
+    ("said", "choice"),
+    [("yes", "yes"), ("yeah that one", "yes"), ("no", "no"), ("neither of them", "no"), ("no thanks", "no"),
+     ("the first one", "first"), ("one", "first"), ("the second one", "second"), ("number two", "second"),
+     ("the third", "third")],
+)
+def test_choice_commands_only_when_allowed(matcher: Matcher, said: str, choice: str) -> None:
+    assert matcher.command_of(clean(said), CHOICE_COMMANDS) == (choice, 1.0)
+    found = matcher.command_of(clean(said), GLOBAL_COMMANDS)
+    assert found is None or found[0] in GLOBAL_COMMANDS
+
+
+def test_command_data_is_consistent(matcher: Matcher) -> None:
+    specs = load_commands().specs
+    assert set(specs) == set(GLOBAL_COMMANDS) | set(CHOICE_COMMANDS)
+    bindings = matcher.key_bindings()
+    keys = [k for name in specs for k in bindings[name]]
+    assert len(keys) == len(set(keys)), "a key is bound to two commands"
+    for spec in specs.values():
+        assert all(isinstance(p, str) and p for p in spec.phrases), spec.name
+
+
+def test_misheard_short_command_is_repaired(matcher: Matcher) -> None:
+    m = matcher.match("repet that")
+    assert (m.kind, m.command) == (Kind.COMMAND, "repeat")
+    assert 0.0 < m.score < 1.0
+
+
+# -- robustness -------------------------------------------------------------------------------
+
+
+def test_empty_input_is_out_of_scope(matcher: Matcher) -> None:
+    for said in ("", "   ", "um uh", "?!"):
+        assert matcher.match(said).kind is Kind.OUT_OF_SCOPE
+
+
+def test_matching_is_deterministic() -> None:
+    sayings = [s for says in COMMANDS.values() for s in says] + EMERGENCIES + ["is it the same cancer as before"]
+    first = Matcher(load_library())
+    second = Matcher(load_library())
+    for said in sayings:
+        a, b = first.match(said), second.match(said)
+        assert a == b and a.scores == b.scores and a.features == b.features
+
+
+def _valid(m: Match) -> None:
+    assert isinstance(m.kind, Kind)
+    assert (m.section is not None) == (m.kind in (Kind.ANSWER, Kind.CLARIFY))
+    assert (m.command is not None) == (m.kind is Kind.COMMAND)
+    assert (m.safety is not None) == (m.kind is Kind.SAFETY)
+    assert 0.0 <= m.score <= 1.0 + 1e-9
+    if m.kind is Kind.CLARIFY:
+        assert m.choices and m.choices[0] == m.section and len(set(m.choices)) == len(m.choices)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_arbitrary_text_gives_a_valid_match(text: str) -> None:
+    _valid(_MATCHER.match(text))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["breast", "cancer", "spread", "stop", "biopsy", "same", "new", "the", "xq", "liver",
+                                 "second", "opinion", "please", "more", "what", "is", "it", "four", "cure"]),
+                max_size=40))
+def test_word_salad_gives_a_valid_match(words: list[str]) -> None:
+    _valid(_MATCHER.match(" ".join(words)))
+
+
+def test_very_long_input_is_bounded(matcher: Matcher) -> None:
+    m = matcher.match("where does breast cancer spread " * 5000)
+    _valid(m)
+    assert len(m.features) < 2000
+
+
+_MATCHER = Matcher(load_library(), MatchSettings())
