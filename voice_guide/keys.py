@@ -1,0 +1,39 @@
+"""Key bindings: every voice command has a key, so nobody has to speak."""
+
+from __future__ import annotations
+
+from voice_guide.matcher import Matcher
+
+TALK_KEYS = ("space",)
+"""Push-to-talk."""
+
+_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
+
+
+def key_map(matcher: Matcher) -> dict[str, str]:
+    """key -> command name (from data/commands.yaml)."""
+    mapping: dict[str, str] = {}
+    for command, keys in matcher.key_bindings().items():
+        for key in keys:
+            mapping.setdefault(key, command)
+    return mapping
+
+
+def keys_help(matcher: Matcher) -> str:
+    """One line naming the keys, e.g. "Keys: Space talk · S stop · R repeat ..."."""
+    parts = ["Space talk"]
+    for command, keys in matcher.key_bindings().items():
+        if keys:
+            parts.append(f"{'/'.join(_NAMES.get(k, k.upper()) for k in keys)} {command}")
+    return "Keys: " + " \u00b7 ".join(parts)
+
+
+def key_for_input(raw: str) -> str | None:
+    """Name of a key from raw terminal input (escape sequences for arrows), or None."""
+    sequences = {"\x1b[A": "up", "\x1b[B": "down", "\x1b[C": "right", "\x1b[D": "left", "\x1b": "escape",
+                 "\r": "enter", "\n": "enter", " ": "space"}
+    if raw in sequences:
+        return sequences[raw]
+    if len(raw) == 1 and raw.isprintable():
+        return raw.lower()
+    return None
