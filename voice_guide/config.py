@@ -26,8 +26,12 @@ class MatchSettings:
     """rapidfuzz ratio (0-100) for mapping a misheard word onto the content's vocabulary."""
     fuzzy_command: int = 88
     """rapidfuzz ratio (0-100) for short utterances to count as a command phrase."""
-    example_weight: float = 0.6
-    """Share of the score from the best single example; the rest is vocabulary coverage."""
+    example_weight: float = 0.4
+    """Share of the score from the best single example ..."""
+    profile_weight: float = 0.3
+    """... and from the section's examples taken together; the rest is vocabulary coverage."""
+    unknown_weight: float = 1.0
+    """How much a word no section knows counts against every section, relative to the rarest word."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from typing import Iterable, Sequence
@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
-from voice_guide.text import clean, contains_phrase, content_words, stem
+from voice_guide.text import KEEP, STOPWORDS, clean, stem
 
 
 class Kind(str, Enum):
@@ -89,7 +89,8 @@ def load_commands() -> CommandWords:
 
 def load_neutral() -> frozenset[str]:
     data = yaml.safe_load((resources.files("voice_guide") / "data" / "neutral.yaml").read_text(encoding="utf-8"))
-    return frozenset(stem(clean(str(w))) for w in data["neutral"])
+    groups = [g if isinstance(g, list) else [g] for g in data["neutral"]]
+    return frozenset(stem(w) for group in groups for word in group for w in clean(str(word)).split())
 
 
 def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -102,46 +103,135 @@ MAX_COMMAND_WORDS = 12
 MAX_FUZZY_COMMAND_WORDS = 5
 """Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
 
+SKIPPED_IN_PHRASES = frozenset({"the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "just", "really", "actually"})
+"""Words a synonym phrase matches with or without: "how do the doctors know" is "how do doctors know"."""
+
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
 
 
 class _Vocabulary:
-    """Synonym expansion and fuzzy repair of misheard words, built from the library."""
+    """How the library's words are read: synonym concepts, misheard-word repair, everyday words.
 
-    def __init__(self, library: Library, fuzzy_word: int) -> None:
+    ``tokens`` turns cleaned text into the matcher's features: ``#concept`` for every synonym
+    phrase (longest first, so "second opinion" is #opinion and not also #new), the stem of every
+    other word that says something about a topic, and ``?stem`` for such a word no section knows.
+    """
+
+    def __init__(self, library: Library, fuzzy_word: int, neutral: frozenset[str]) -> None:
         self.fuzzy_word = fuzzy_word
-        phrases: list[tuple[str, str]] = []
-        for canon, variants in library.synonyms.items():
-            for variant in (canon, *variants):
-                phrases.append((clean(variant), canon))
-        # Longest first, so "second opinion" wins over "second".
-        self.phrases = sorted(set(phrases), key=lambda p: (-len(p[0]), p[0]))
-        words: set[str] = set()
+        self.neutral = neutral
+        variants: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for canon, phrases in library.synonyms.items():
+            for phrase in {canon, *phrases}:
+                words = tuple(w for w in clean(phrase).split() if w not in SKIPPED_IN_PHRASES)
+                if words:
+                    variants.setdefault(words[0], []).append((words, canon))
+        self._variants = {w: sorted(set(v), key=lambda x: (-len(x[0]), x)) for w, v in variants.items()}
+        known: set[str] = {w for v in self._variants.values() for words, _ in v for w in words}
         for s in library.sections:
-            for text in (s.title, *s.examples, *s.keywords):
-                words.update(content_words(clean(text)))
-        for variant, _ in self.phrases:
-            words.update(variant.split())
-        self.words = sorted(w for w in words if len(w) >= 4)
-        self.known = set(words)
+            for text in (s.title, *s.examples, *s.keywords, *s.answer):
+                known.update(clean(text).split())
+        self.known = frozenset(known)
+        targets: dict[str, list[str]] = {}
+        for w in sorted(known):
+            if len(w) >= 6 and w not in STOPWORDS and w.isalpha():
+                targets.setdefault(w[0], []).append(w)
+        self._repair_targets = targets
+        self.known_stems = frozenset(stem(w) for w in known)
 
-    def repair(self, words: list[str]) -> list[str]:
-        fixed = []
-        for w in words:
-            if w in self.known or len(w) < 5 or w.isdigit():
-                fixed.append(w)
+    def repair(self, word: str) -> str:
+        """A misspelt or misheard word mapped onto a close word the library knows ("primery" -> "primary").
+
+        Only words of six letters or more, onto a word of six letters or more with the same first
+        letter: shorter words are too often other real words ("movie" is not "move"). Six-letter
+        words need a closer match (``fuzzy_word``) than longer ones, where one slip weighs less.
+        """
+        if word in self.known or len(word) < 6 or word in STOPWORDS or not word.isalpha() or stem(word) in self.neutral:
+            return word
+        cutoff = self.fuzzy_word if len(word) < 7 else self.fuzzy_word - 6
+        targets = self._repair_targets.get(word[0], ())
+        best = process.extractOne(word, targets, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return str(best[0]) if best else word
+
+    def phrases(self, words: Sequence[str]) -> dict[int, tuple[int, str]]:
+        """Synonym phrases in the words: start -> (length, concept).
+
+        Of overlapping phrases, the set covering the most words wins (then the fewest phrases), so
+        "brand new kind of cancer" reads as "brand" + #new_cancer, not #new + "kind of cancer".
+        """
+        n = len(words)
+        best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
+        pick: list[tuple[int, str] | None] = [None] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            best[i] = best[i + 1]
+            for variant, canon in self._variants.get(words[i], ()):
+                k = len(variant)
+                if tuple(words[i : i + k]) == variant:
+                    covered, count = best[i + k]
+                    if (covered + k, count - 1) > best[i]:
+                        best[i], pick[i] = (covered + k, count - 1), (k, canon)
+        found = {}
+        i = 0
+        while i < n:
+            chosen = pick[i]
+            if chosen:
+                found[i] = chosen
+                i += chosen[0]
+            else:
+                i += 1
+        return found
+
+    def tokens(self, cleaned: str) -> list[str]:
+        words = [self.repair(w) for w in cleaned.split() if w not in SKIPPED_IN_PHRASES]
+        phrases = self.phrases(words)
+        tokens: list[str] = []
+        inside_until = 0
+        for i, word in enumerate(words):
+            if i in phrases:
+                length, canon = phrases[i]
+                tokens.append("#" + canon)
+                inside_until = i + length
+            if i < inside_until or (word in STOPWORDS and word not in KEEP) or not word.isalpha():
                 continue
-            best = process.extractOne(w, self.words, scorer=fuzz.ratio, score_cutoff=self.fuzzy_word)
-            fixed.append(best[0] if best else w)
-        return fixed
+            root = stem(word)
+            if root in self.neutral:
+                continue
+            tokens.append(root if root in self.known_stems else "?" + root)
+        return tokens
 
-    def concepts(self, cleaned: str) -> list[str]:
-        found = []
-        for variant, canon in self.phrases:
-            if contains_phrase(cleaned, variant):
-                found.append("#" + canon)
-        return sorted(set(found))
+    def features(self, cleaned: str) -> list[str]:
+        """Tokens plus pairs of neighbouring known tokens ("#spread+#named_organ"), without repeats."""
+        tokens = self.tokens(cleaned)
+        known = [t for t in tokens if not t.startswith("?")]
+        pairs = [f"{a}+{b}" for a, b in zip(known, known[1:])]
+        return list(dict.fromkeys(tokens + pairs))
+
+
+@dataclass(frozen=True)
+class _SectionIndex:
+    """One section as the scorer sees it."""
+
+    id: str
+    examples: tuple[dict[str, float], ...]
+    """Unit vectors of the examples, keywords and title."""
+    profile: dict[str, float]
+    """Unit vector of the examples taken together."""
+    vocabulary: frozenset[str]
+    """Every feature of the examples, keywords, title and answer."""
+    claims: frozenset[str]
+    """Keywords, cleaned: a not-covered phrase listed here does not stop this section."""
+    anchors: frozenset[str]
+    """Tokens of one-token keywords: one of these alone is enough to answer with this section."""
+
+
+def _unit(weights: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+    return {t: v / norm for t, v in weights.items()}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
 class Matcher:
@@ -157,49 +247,53 @@ class Matcher:
         self._interjections = words.interjections
         self._command_index = {p: name for name, spec in self.commands.items() for p in spec.phrases}
         self.safety = load_safety()
-        self.vocab = _Vocabulary(library, self.settings.fuzzy_word)
-        self.not_covered = tuple(clean(p) for p in library.not_covered)
-        self._sections = library.sections
-        docs: list[tuple[Section, list[Counter[str]], set[str]]] = []
-        for s in self._sections:
-            example_feats = [self._features(clean(e)) for e in (*s.examples, s.title)]
-            vocab = set().union(*example_feats, *(self._features(clean(a)) for a in s.answer))
-            for kw in s.keywords:
-                vocab |= set(self._features(clean(kw)))
-            docs.append((s, example_feats, vocab))
-        n = len(docs)
+        self.vocab = _Vocabulary(library, self.settings.fuzzy_word, load_neutral())
+        self.not_covered = tuple(sorted({clean(p) for p in library.not_covered}, key=lambda p: (-len(p), p)))
+        raw = []
+        for s in library.sections:
+            examples = [set(self.vocab.features(clean(t))) for t in (*s.examples, *s.keywords, s.title)]
+            answer = set().union(*(self.vocab.features(clean(a)) for a in s.answer))
+            raw.append((s, [e for e in examples if e], answer))
         df: Counter[str] = Counter()
-        for _, _, vocab in docs:
-            df.update(vocab)
+        for _, examples, answer in raw:
+            df.update(set().union(*examples, answer))
+        n = len(raw)
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-        # A word no section uses is evidence against every section: it weighs as the rarest word.
-        # Everyday words and words carried by a synonym concept weigh nothing.
-        self.unknown_idf = math.log((n + 1) / 0.5)
-        self._neutral_stems = load_neutral() | {stem(w) for variant, _ in self.vocab.phrases for w in variant.split()}
-        self._docs = [
-            (s, [self._weights(f) for f in feats], vocab, {kw: set(self._features(clean(kw))) for kw in s.keywords})
-            for s, feats, vocab in docs
-        ]
+        self.unknown_idf = self.settings.unknown_weight * math.log((n + 1) / 0.5)
+        """A word no section knows counts against every section, as much as the rarest word counts for one."""
+        self._everywhere = frozenset(t for t, c in df.items() if c == n)
+        """Tokens every section knows ("breast", "cancer"): they say nothing about which topic is asked."""
+        self._sections = [self._index(s, examples, answer) for s, examples, answer in raw]
 
-    # -- features -----------------------------------------------------------------------------
-    def _features(self, cleaned: str) -> Counter[str]:
-        words = self.vocab.repair(content_words(cleaned))
-        stems = [stem(w) for w in words]
-        feats: Counter[str] = Counter(stems)
-        feats.update(f"{a}_{b}" for a, b in zip(stems, stems[1:]))
-        feats.update(self.vocab.concepts(" ".join(words)))
-        feats.update(self.vocab.concepts(cleaned))
-        return Counter({k: 1 for k in feats})
+    def _index(self, section: Section, examples: list[set[str]], answer: set[str]) -> _SectionIndex:
+        vectors = [self._weights(e) for e in examples]
+        summed: Counter[str] = Counter()
+        for v in vectors:
+            summed.update(v)
+        claims = frozenset(clean(k) for k in section.keywords)
+        anchors = set()
+        for keyword in claims - set(self.not_covered):
+            tokens = self.vocab.tokens(keyword)
+            if len(tokens) == 1 and not tokens[0].startswith("?"):
+                anchors.add(tokens[0])
+        return _SectionIndex(
+            section.id,
+            tuple(vectors),
+            _unit(dict(summed)),
+            frozenset(set().union(*examples, answer)),
+            claims,
+            frozenset(anchors),
+        )
 
-    def _unknown_weight(self, token: str) -> float:
-        if "_" in token or token in self._neutral_stems:
-            return 0.0
-        return self.unknown_idf
-
-    def _weights(self, feats: Counter[str]) -> dict[str, float]:
-        w = {t: self.idf.get(t, self._unknown_weight(t)) for t in feats}
-        norm = math.sqrt(sum(v * v for v in w.values())) or 1.0
-        return {t: v / norm for t, v in w.items()}
+    def _weights(self, features: Iterable[str]) -> dict[str, float]:
+        """Unit vector of idf weights; unknown words weigh ``unknown_idf``, unknown pairs nothing."""
+        weights = {}
+        for t in features:
+            if t in self.idf:
+                weights[t] = self.idf[t]
+            elif t.startswith("?"):
+                weights[t] = self.unknown_idf
+        return _unit(weights)
 
     # -- stages -------------------------------------------------------------------------------
     def safety_kind(self, cleaned: str) -> str | None:
@@ -241,32 +335,38 @@ class Matcher:
     def section_scores(
         self, cleaned: str, among: Sequence[str] | None = None
     ) -> tuple[list[tuple[str, float]], dict[str, float], list[str]]:
-        """Score per section (best first), each section's vocabulary coverage, and the features."""
-        feats = self._features(cleaned)
-        q = self._weights(feats)
-        qmass = sum(v * v for v in q.values()) or 1.0
-        w = self.settings.example_weight
+        """Score per section (best first), each section's share of the question it knows, and the features.
+
+        A score blends the best single example, the section's examples taken together, and how much
+        of the question's weight is words the section knows (``example_weight``, ``profile_weight``,
+        the rest).
+        """
+        st = self.settings
+        features = self.vocab.features(cleaned)
+        q = self._weights(features)
+        mass = sum(v * v for v in q.values()) or 1.0
         scored = []
         coverages = {}
-        for s, examples, vocab, _ in self._docs:
+        for s in self._sections:
             if among is not None and s.id not in among:
                 continue
-            best_example = max((sum(q[t] * e.get(t, 0.0) for t in q) for e in examples), default=0.0)
-            coverage = sum(v * v for t, v in q.items() if t in vocab) / qmass
+            best_example = max((_dot(q, e) for e in s.examples), default=0.0)
+            coverage = sum(v * v for t, v in q.items() if t in s.vocabulary) / mass
             coverages[s.id] = coverage
-            scored.append((s.id, w * best_example + (1 - w) * coverage))
+            score = st.example_weight * best_example + st.profile_weight * _dot(q, s.profile)
+            scored.append((s.id, score + (1.0 - st.example_weight - st.profile_weight) * coverage))
         scored.sort(key=lambda x: (-x[1], x[0]))
-        return scored, coverages, sorted(feats)
+        return scored, coverages, features
 
-    def _uncovered_topic(self, cleaned: str, section_id: str | None) -> str | None:
-        """A not-covered phrase in the question that the candidate section does not claim."""
-        claimed: set[str] = set()
-        if section_id is not None:
-            claimed = {clean(k) for k in self.library.section(section_id).keywords}
+    def not_covered_in(self, cleaned: str) -> tuple[list[str], str]:
+        """The not-covered phrases in the question, and the question without them."""
+        found = []
+        text = f" {cleaned} "
         for phrase in self.not_covered:
-            if contains_phrase(cleaned, phrase) and phrase not in claimed:
-                return phrase
-        return None
+            if f" {phrase} " in text:
+                found.append(phrase)
+                text = text.replace(f" {phrase} ", " ")
+        return found, " ".join(text.split())
 
     # -- entry points -------------------------------------------------------------------------
     def match(self, text: str) -> Match:
@@ -282,27 +382,62 @@ class Matcher:
         return self.route(cleaned)
 
     def route(self, cleaned: str, among: Sequence[str] | None = None, accept: float | None = None) -> Match:
-        """Route cleaned text to a section (optionally only ``among`` some), clarify, or decline."""
+        """Route cleaned text to a section (optionally only ``among`` some), clarify, or decline.
+
+        A question naming a topic the pack does not cover (``not_covered``) is declined, unless the
+        rest of the question clearly asks for a section that lists that phrase among its keywords:
+        "would my insurance pay for a second opinion" is about second opinions, "will medicare pay
+        for my chemo" is not covered.
+        """
+        uncovered, rest = self.not_covered_in(cleaned)
+        if uncovered:
+            match = self._decide(rest, among, accept)
+            claims = self._section(match.section).claims if match.section else frozenset()
+            unclaimed = [p for p in uncovered if p not in claims]
+            if match.kind is Kind.ANSWER and not unclaimed:
+                return replace(match, reason=f"accepted; {', '.join(uncovered)} claimed by the section")
+            return Match(
+                Kind.OUT_OF_SCOPE,
+                score=match.score,
+                runner_up=match.section or match.runner_up,
+                runner_up_score=match.score,
+                reason=f"not covered: {(unclaimed or uncovered)[0]}",
+                scores=match.scores,
+                features=match.features,
+            )
+        return self._decide(cleaned, among, accept)
+
+    def _section(self, section_id: str) -> _SectionIndex:
+        return next(s for s in self._sections if s.id == section_id)
+
+    def topic_words(self, features: Sequence[str], section_id: str) -> list[str]:
+        """The question's tokens that point at this section (not pairs, not words every section uses)."""
+        known = self._section(section_id).vocabulary
+        return [t for t in features if "+" not in t and t in known and t not in self._everywhere]
+
+    def _decide(self, cleaned: str, among: Sequence[str] | None, accept: float | None) -> Match:
         st = self.settings
-        scored, coverages, feats = self.section_scores(cleaned, among)
+        scored, coverages, features = self.section_scores(cleaned, among)
         if not scored:
             return Match(Kind.OUT_OF_SCOPE, reason="no sections")
         (best, top), (runner, second) = scored[0], scored[1] if len(scored) > 1 else ("", 0.0)
-        extra = {"scores": tuple((sid, round(sc, 4)) for sid, sc in scored), "features": tuple(feats)}
+        extra = {"scores": tuple((sid, round(sc, 4)) for sid, sc in scored), "features": tuple(features)}
         runner_id = runner or None
-        uncovered = self._uncovered_topic(cleaned, best)
-        if uncovered:
-            return Match(Kind.OUT_OF_SCOPE, score=top, runner_up=best, runner_up_score=top, reason=f"not covered: {uncovered}", **extra)
-        threshold = st.accept if accept is None else accept
-        clear = top >= st.clear_accept and top - second >= st.clear_margin and coverages[best] >= st.min_coverage
-        if accept is not None:
-            clear = False
-        if (top >= threshold and top - second >= st.margin) or clear:
+        if accept is None:
+            threshold, floor = st.accept, st.clarify_floor
+            clear = top >= st.clear_accept and top - second >= st.clear_margin and coverages[best] >= st.min_coverage
+            topic = self.topic_words(features, best)
+            # One topic word alone answers only if the section names it alone among its keywords:
+            # "second opinion" does, "who is my oncologist" does not.
+            thin = len(topic) < 2 and not set(topic) & self._section(best).anchors
+        else:
+            threshold, floor, clear, thin = accept, accept, False, False
+        if not thin and ((top >= threshold and top - second >= st.margin) or clear):
             return Match(Kind.ANSWER, section=best, score=top, runner_up=runner_id, runner_up_score=second, reason="accepted", **extra)
-        floor = st.clarify_floor if accept is None else accept
         if top >= floor:
             choices = (best, runner) if runner and second >= floor and top - second < st.margin else (best,)
-            return Match(Kind.CLARIFY, section=best, score=top, runner_up=runner_id, runner_up_score=second, choices=choices, reason="close call", **extra)
+            reason = "one topic word" if thin else "close call"
+            return Match(Kind.CLARIFY, section=best, score=top, runner_up=runner_id, runner_up_score=second, choices=choices, reason=reason, **extra)
         return Match(Kind.OUT_OF_SCOPE, score=top, runner_up=best, runner_up_score=top, reason="below threshold", **extra)
 
     def key_bindings(self) -> dict[str, tuple[str, ...]]:

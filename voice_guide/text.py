@@ -55,7 +55,8 @@ STOPWORDS = frozenset(
     but if so as can could would should will shall may might must have has had having there here he she
     his her hers him they them their theirs we us our ours please just really very some any all also
     too then than now well like get got getting go going want wanted wondering wonder know tell me
-    okay ok yeah hi hello guide hey thanks thank im id not no yes one how why when""".split()
+    okay ok yeah hi hello guide hey thanks thank im id not no yes one how why when whether either neither
+    whose into onto upon via per""".split()
 )
 # Words kept although common: they carry meaning for this domain.
 KEEP = frozenset({"where", "same", "before", "again", "other", "another", "new", "different", "second", "first", "back", "still", "more"})
