@@ -9,14 +9,14 @@ from dataclasses import dataclass
 class MatchSettings:
     """Thresholds of the question matcher."""
 
-    accept: float = 0.42
+    accept: float = 0.38
     """A section is given only when its score reaches this ..."""
-    margin: float = 0.08
+    margin: float = 0.05
     """... and beats the runner-up by at least this much."""
     clear_accept: float = 0.30
     """A lower score is enough when the winner is clear: at least ``clear_margin`` ahead ..."""
     clear_margin: float = 0.20
-    min_coverage: float = 0.6
+    min_coverage: float = 0.5
     """... and at least this share of the question's meaning is words the section knows."""
     clarify_floor: float = 0.26
     """Between this and ``accept`` (or inside the margin) the guide asks "Did you mean A or B?"."""

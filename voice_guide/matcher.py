@@ -106,6 +106,13 @@ MAX_FUZZY_COMMAND_WORDS = 5
 SKIPPED_IN_PHRASES = frozenset({"the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "just", "really", "actually"})
 """Words a synonym phrase matches with or without: "how do the doctors know" is "how do doctors know"."""
 
+BACKGROUND_WINDOW = 3
+BACKGROUND_BEFORE = frozenset(
+    "had after finished finishing completed did went through since took underwent received got before was were been post".split()
+)
+BACKGROUND_AFTER = frozenset("was were ago ended finished went worked".split())
+"""Words near a not-covered phrase that make it part of the story, not the question."""
+
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
 
@@ -358,15 +365,28 @@ class Matcher:
         scored.sort(key=lambda x: (-x[1], x[0]))
         return scored, coverages, features
 
-    def not_covered_in(self, cleaned: str) -> tuple[list[str], str]:
-        """The not-covered phrases in the question, and the question without them."""
-        found = []
-        text = f" {cleaned} "
+    def not_covered_in(self, cleaned: str) -> tuple[list[str], list[str], str]:
+        """Not-covered phrases asked about, those told only as background, and the question without both.
+
+        A phrase is background when the words around it tell of the past ("i had a mastectomy",
+        "after chemo", "my surgery was ..."): it neither vetoes nor counts as evidence.
+        """
+        asked: list[str] = []
+        background: list[str] = []
+        words = cleaned.split()
+        keep = [True] * len(words)
         for phrase in self.not_covered:
-            if f" {phrase} " in text:
-                found.append(phrase)
-                text = text.replace(f" {phrase} ", " ")
-        return found, " ".join(text.split())
+            size = len(phrase.split())
+            for i in range(len(words) - size + 1):
+                if " ".join(words[i : i + size]) != phrase or not all(keep[i : i + size]):
+                    continue
+                before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
+                after = words[i + size : i + size + 1]
+                told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER)
+                (background if told else asked).append(phrase)
+                keep[i : i + size] = [False] * size
+        rest = " ".join(w for w, k in zip(words, keep) if k)
+        return list(dict.fromkeys(asked)), list(dict.fromkeys(background)), rest
 
     # -- entry points -------------------------------------------------------------------------
     def match(self, text: str) -> Match:
@@ -389,7 +409,10 @@ class Matcher:
         "would my insurance pay for a second opinion" is about second opinions, "will medicare pay
         for my chemo" is not covered.
         """
-        uncovered, rest = self.not_covered_in(cleaned)
+        uncovered, background, rest = self.not_covered_in(cleaned)
+        if background and not uncovered:
+            match = self._decide(rest, among, accept)
+            return replace(match, reason=f"{match.reason}; {', '.join(background)} only as background")
         if uncovered:
             match = self._decide(rest, among, accept)
             claims = self._section(match.section).claims if match.section else frozenset()
