@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Protocol, TextIO
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
@@ -67,14 +67,14 @@ class RichCaptions:
     def render(self) -> Group:
         bar = Text(STATES.get(self.state, self.state), style="bold black on yellow", justify="center")
         topic = Text(f"Topic: {self.topic}" if self.topic else " ", style="bold yellow on black")
-        body = []
+        body: list[RenderableType] = []
         for i, (who, text) in enumerate(self.lines):
             latest = i == len(self.lines) - 1
             style = "bold white on black" if latest else "grey70 on black"
             body.append(Text(f"{who}: ", style="bold yellow on black") + Text(text, style=style))
             body.append(Text(""))
         panel = Panel(Group(*body) if body else Text(""), style="on black", border_style="yellow", padding=(1, 3))
-        parts = [bar, topic, panel]
+        parts: list[RenderableType] = [bar, topic, panel]
         if self.keys_hint:
             parts.append(Text(self.keys_hint, style="white on black"))
         return Group(*parts)
