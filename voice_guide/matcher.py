@@ -87,10 +87,19 @@ def load_commands() -> CommandWords:
     return CommandWords(specs, polite, interjections)
 
 
-def load_neutral() -> frozenset[str]:
+@dataclass(frozen=True)
+class EverydayWords:
+    """What ``data/neutral.yaml`` lists: word stems and whole phrases that say nothing about a topic."""
+
+    stems: frozenset[str]
+    phrases: tuple[str, ...]
+
+
+def load_neutral() -> EverydayWords:
     data = yaml.safe_load((resources.files("voice_guide") / "data" / "neutral.yaml").read_text(encoding="utf-8"))
     groups = [g if isinstance(g, list) else [g] for g in data["neutral"]]
-    return frozenset(stem(w) for group in groups for word in group for w in clean(str(word)).split())
+    stems = frozenset(stem(w) for group in groups for word in group for w in clean(str(word)).split())
+    return EverydayWords(stems, tuple(clean(str(p)) for p in data.get("phrases", ())))
 
 
 def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
@@ -125,17 +134,23 @@ class _Vocabulary:
     other word that says something about a topic, and ``?stem`` for such a word no section knows.
     """
 
-    def __init__(self, library: Library, fuzzy_word: int, neutral: frozenset[str]) -> None:
+    def __init__(self, library: Library, fuzzy_word: int, everyday: EverydayWords) -> None:
         self.fuzzy_word = fuzzy_word
-        self.neutral = neutral
+        self.neutral = everyday.stems
+        # Phrases of two words or more are matched on word stems, so "separate cancers" is the
+        # phrase "separate cancer"; one-word variants are matched as written ("called" is not
+        # "call"). An everyday phrase ("i have a question about") is read as a concept of no
+        # name: its words are used up and nothing is counted.
         variants: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for canon, phrases in library.synonyms.items():
-            for phrase in {canon, *phrases}:
-                words = tuple(w for w in clean(phrase).split() if w not in SKIPPED_IN_PHRASES)
-                if words:
-                    variants.setdefault(words[0], []).append((words, canon))
+        named = [(canon, phrase) for canon, phrases in library.synonyms.items() for phrase in {canon, *phrases}]
+        for canon, phrase in named + [("", p) for p in everyday.phrases]:
+            words = tuple(w for w in clean(phrase).split() if w not in SKIPPED_IN_PHRASES)
+            if len(words) > 1:
+                words = tuple(stem(w) for w in words)
+            if words:
+                variants.setdefault(words[0], []).append((words, canon))
         self._variants = {w: sorted(set(v), key=lambda x: (-len(x[0]), x)) for w, v in variants.items()}
-        known: set[str] = {w for v in self._variants.values() for words, _ in v for w in words}
+        known: set[str] = {w for _, phrase in named for w in clean(phrase).split()}
         for s in library.sections:
             for text in (s.title, *s.examples, *s.keywords, *s.answer):
                 known.update(clean(text).split())
@@ -168,13 +183,15 @@ class _Vocabulary:
         "brand new kind of cancer" reads as "brand" + #new_cancer, not #new + "kind of cancer".
         """
         n = len(words)
+        stems = [stem(w) for w in words]
         best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
         pick: list[tuple[int, str] | None] = [None] * (n + 1)
         for i in range(n - 1, -1, -1):
             best[i] = best[i + 1]
-            for variant, canon in self._variants.get(words[i], ()):
+            candidates = self._variants.get(stems[i], []) + self._variants.get(words[i], [])
+            for variant, canon in candidates:
                 k = len(variant)
-                if tuple(words[i : i + k]) == variant:
+                if tuple((stems if k > 1 else words)[i : i + k]) == variant:
                     covered, count = best[i + k]
                     if (covered + k, count - 1) > best[i]:
                         best[i], pick[i] = (covered + k, count - 1), (k, canon)
@@ -197,7 +214,8 @@ class _Vocabulary:
         for i, word in enumerate(words):
             if i in phrases:
                 length, canon = phrases[i]
-                tokens.append("#" + canon)
+                if canon:
+                    tokens.append("#" + canon)
                 inside_until = i + length
             if i < inside_until or (word in STOPWORDS and word not in KEEP) or not word.isalpha():
                 continue
@@ -253,6 +271,7 @@ class Matcher:
         self._polite = re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in words.polite) + ")(?!\\S)")
         self._interjections = words.interjections
         self._command_index = {p: name for name, spec in self.commands.items() for p in spec.phrases}
+        self._command_words = frozenset(w for p in self._command_index for w in p.split())
         self.safety = load_safety()
         self.vocab = _Vocabulary(library, self.settings.fuzzy_word, load_neutral())
         self.not_covered = tuple(sorted({clean(p) for p in library.not_covered}, key=lambda p: (-len(p), p)))
@@ -268,8 +287,6 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = self.settings.unknown_weight * math.log((n + 1) / 0.5)
         """A word no section knows counts against every section, as much as the rarest word counts for one."""
-        self._everywhere = frozenset(t for t, c in df.items() if c == n)
-        """Tokens every section knows ("breast", "cancer"): they say nothing about which topic is asked."""
         self._sections = [self._index(s, examples, answer) for s, examples, answer in raw]
 
     def _index(self, section: Section, examples: list[set[str]], answer: set[str]) -> _SectionIndex:
@@ -321,6 +338,10 @@ class Matcher:
                 readings.append(rest)
         return [r for i, r in enumerate(readings) if r and r not in readings[:i]]
 
+    def _is_word(self, word: str) -> bool:
+        """Whether a word is one the guide knows: content, command phrases, or everyday English."""
+        return word in self._command_words or word in self.vocab.known or word in STOPWORDS or stem(word) in self.vocab.neutral
+
     def command_of(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
         """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""
         if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
@@ -332,7 +353,9 @@ class Matcher:
                 if self._grammars[name].fullmatch(text):
                     return name, 1.0
         core = readings[0]
-        if len(core.split()) <= MAX_FUZZY_COMMAND_WORDS:
+        # Only an utterance with a word nobody knows is repaired ("repet that"); "what is it" is
+        # a question, however close it sounds to "that is it".
+        if len(core.split()) <= MAX_FUZZY_COMMAND_WORDS and not all(self._is_word(w) for w in core.split()):
             phrases = [p for p, name in self._command_index.items() if name in names]
             best = process.extractOne(core, phrases, scorer=fuzz.ratio, score_cutoff=self.settings.fuzzy_command)
             if best:
@@ -434,9 +457,9 @@ class Matcher:
         return next(s for s in self._sections if s.id == section_id)
 
     def topic_words(self, features: Sequence[str], section_id: str) -> list[str]:
-        """The question's tokens that point at this section (not pairs, not words every section uses)."""
+        """The question's tokens that point at this section (pairs of tokens not counted)."""
         known = self._section(section_id).vocabulary
-        return [t for t in features if "+" not in t and t in known and t not in self._everywhere]
+        return [t for t in features if "+" not in t and t in known]
 
     def _decide(self, cleaned: str, among: Sequence[str] | None, accept: float | None) -> Match:
         st = self.settings
