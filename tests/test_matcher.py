@@ -9,8 +9,17 @@ from hypothesis import strategies as st
 
 from voice_guide.config import MatchSettings
 from voice_guide.content import load_library
-from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, Kind, Match, Matcher, load_commands
-from voice_guide.text import clean
+from voice_guide.matcher import (
+    CHOICE_COMMANDS,
+    GLOBAL_COMMANDS,
+    SKIPPED_IN_PHRASES,
+    Kind,
+    Match,
+    Matcher,
+    load_commands,
+    load_neutral,
+)
+from voice_guide.text import clean, stem
 
 PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.yaml"
 
@@ -199,6 +208,180 @@ def test_misheard_short_command_is_repaired(matcher: Matcher) -> None:
     assert (m.kind, m.command) == (Kind.COMMAND, "repeat")
     assert 0.0 < m.score < 1.0
 
+
+
+# -- sections ---------------------------------------------------------------------------------
+
+LIBRARY = load_library()
+
+
+@pytest.mark.parametrize(
+    ("section", "said"), [(s.id, e) for s in LIBRARY.sections for e in (*s.examples, s.title)]
+)
+def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section: str, said: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.section) == (Kind.ANSWER, section), m.reason
+
+
+@pytest.mark.parametrize(
+    ("said", "section"),
+    [
+        ("what does it mean that my breast cancer metastasized", "what-is-mbc"),
+        ("i had both breasts taken off so how can i still have breast cancer", "what-is-mbc"),
+        ("how do they decide whether this is spread or a brand new cancer", "diagnosis"),
+        ("how do the doctors know it's stage 4", "diagnosis"),
+        ("common spots for breast cancer mets", "common-sites"),
+        ("i'm mad and scared all the time", "emotions"),
+        ("i have an appointment friday what should i bring up", "doctor-questions"),
+        ("would my insurance pay for a second opinion", "second-opinion"),
+        ("is the new spot my breast cancer", "is-it-breast-cancer"),
+        ("what if it's a brand new kind of cancer", "second-primary"),
+        ("can you have two separate cancers", "second-primary"),
+        ("my surgery was fifteen years ago and they don't have the tissue anymore how will they know", "same-as-earlier"),
+        ("is this the same breast cancer as before", "same-as-earlier"),
+        ("i have a question about stage four", "what-is-mbc"),
+        ("where can my daughter find help understanding this", "resources"),
+        ("a second primery what is that", "second-primary"),
+    ],
+)
+def test_wordings_from_the_brief(matcher: Matcher, said: str, section: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.section) == (Kind.ANSWER, section), (m.reason, m.scores[:3], m.features)
+
+
+OUT_OF_SCOPE = [
+    # on-topic questions the pack does not answer
+    "how long do people live with stage four breast cancer",
+    "what are my chances of survival",
+    "is metastatic breast cancer curable",
+    "what dose of pain medicine can i take",
+    "will chemo make my hair fall out",
+    "should i stop my treatment",
+    "are there clinical trials near me",
+    "what is the best treatment for stage four",
+    "will medicare pay for my chemo",
+    "should my daughter get tested for the brca gene",
+    "can stress cause cancer",
+    "what is stage two breast cancer",
+    "what is leukemia",
+    "does a biopsy hurt",
+    "what does my blood test mean",
+    "am i going to die from this",
+    "should i have surgery",
+    # about the visit, not the topic
+    "what time is my appointment",
+    "who is my oncologist",
+    "can i see my scans",
+    "when is my next scan",
+    "can you book me an appointment",
+    # off-topic
+    "how old is the earth",
+    "what's the weather going to be like tomorrow",
+    "good morning",
+    "what's a good movie",
+    "how do you bake bread",
+    "read me the news",
+    "can you play the radio",
+    "where's the nearest bathroom",
+    "what's the capital of france",
+    "tell me a joke",
+    "breast cancer",
+]
+
+
+@pytest.mark.parametrize("said", OUT_OF_SCOPE)
+def test_out_of_scope_never_gets_a_section(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is not Kind.ANSWER, (m.section, m.reason, m.features)
+    assert m.kind is not Kind.COMMAND, m.command
+
+
+def test_not_covered_topic_is_declined_and_says_why(matcher: Matcher) -> None:
+    m = matcher.match("will medicare pay for my chemo")
+    assert m.kind is Kind.OUT_OF_SCOPE
+    assert m.reason.startswith("not covered:")
+
+
+def test_not_covered_phrase_claimed_by_the_section_is_answered(matcher: Matcher) -> None:
+    m = matcher.match("does insurance cover a second opinion")
+    assert (m.kind, m.section) == (Kind.ANSWER, "second-opinion")
+    assert "claimed" in m.reason
+
+
+def test_treatment_told_as_background_does_not_veto(matcher: Matcher) -> None:
+    m = matcher.match("i had a mastectomy so how can it still be breast cancer")
+    assert (m.kind, m.section) == (Kind.ANSWER, "what-is-mbc")
+    assert "background" in m.reason
+    assert matcher.match("should i have a mastectomy").kind is Kind.OUT_OF_SCOPE
+
+
+def test_one_topic_word_needs_an_anchor_keyword(matcher: Matcher) -> None:
+    assert (matcher.match("second opinion").kind, matcher.match("second opinion").section) == (Kind.ANSWER, "second-opinion")
+    m = matcher.match("who is my oncologist")
+    assert m.kind is Kind.CLARIFY and m.reason == "one topic word"
+    assert m.choices[0] == "doctor-questions"
+
+
+def test_close_call_asks_which_one() -> None:
+    strict = Matcher(LIBRARY, MatchSettings(margin=0.3, clear_margin=0.5))
+    m = strict.match("feelings and questions for my doctor")
+    assert m.kind is Kind.CLARIFY
+    assert set(m.choices) == {"doctor-questions", "emotions"}
+    assert m.choices[0] == m.section and m.runner_up in m.choices
+
+
+def test_clarification_reply_is_routed_among_the_choices(matcher: Matcher) -> None:
+    choices = ("same-as-earlier", "second-primary")
+    m = matcher.route(clean("the one about my old tissue"), among=choices, accept=matcher.settings.choice_accept)
+    assert (m.kind, m.section) == (Kind.ANSWER, "same-as-earlier")
+    assert {sid for sid, _ in m.scores} == set(choices)
+    m = matcher.route(clean("a different kind"), among=choices, accept=matcher.settings.choice_accept)
+    assert (m.kind, m.section) == (Kind.ANSWER, "second-primary")
+
+
+def test_match_explains_itself(matcher: Matcher) -> None:
+    m = matcher.match("can breast cancer spread to the bones")
+    assert (m.kind, m.section) == (Kind.ANSWER, "common-sites")
+    assert "#spread" in m.features and "#named_organ" in m.features
+    assert [sid for sid, _ in m.scores][0] == "common-sites"
+    assert m.scores == tuple(sorted(m.scores, key=lambda x: (-x[1], x[0])))
+    assert m.runner_up == m.scores[1][0] and m.score - m.runner_up_score >= matcher.settings.margin
+    unknown = matcher.match("can breast cancer spread to the gizzard")
+    assert "?gizzard" in unknown.features
+
+
+def test_synonym_phrases_belong_to_one_concept() -> None:
+    owner: dict[tuple[str, ...], str] = {}
+    for canon, variants in LIBRARY.synonyms.items():
+        for variant in {canon, *variants}:
+            words = tuple(w for w in clean(variant).split() if w not in SKIPPED_IN_PHRASES)
+            key = tuple(stem(w) for w in words) if len(words) > 1 else words
+            assert owner.setdefault(key, canon) == canon, f"{variant!r} is in both {owner[key]} and {canon}"
+
+
+def test_everyday_word_lists_load_as_words() -> None:
+    everyday = load_neutral()
+    assert "cancer" in everyday.stems and "yes" in everyday.stems and "no" in everyday.stems
+    assert stem("false") not in everyday.stems, "a bare yes/no in the YAML was read as a boolean"
+    assert all(isinstance(p, str) and " " in p for p in everyday.phrases)
+
+
+# -- accuracy floors on the independent paraphrase set ------------------------------------------
+
+
+def test_paraphrase_accuracy_floors(matcher: Matcher) -> None:
+    data = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
+    answers = [(sid, q) for sid, qs in data["answer"].items() for q in qs]
+    commands = [(c, q) for c, qs in data["command"].items() for q in qs]
+    right = sum((m.kind, m.section) == (Kind.ANSWER, sid) for sid, q in answers for m in [matcher.match(q)])
+    obeyed = sum((m.kind, m.command) == (Kind.COMMAND, c) for c, q in commands for m in [matcher.match(q)])
+    accepted = sum(matcher.match(q).kind is Kind.ANSWER for q in data["out_of_scope"])
+    missed = [q for q in data["safety"] if matcher.match(q).kind is not Kind.SAFETY]
+    # Reached: 120/120 answers, 50/50 commands, 0/40 false accepts, 30/30 safety.
+    assert right / len(answers) >= 0.97
+    assert obeyed / len(commands) >= 0.96
+    assert accepted <= 1
+    assert missed == []
 
 # -- robustness -------------------------------------------------------------------------------
 
