@@ -11,13 +11,14 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import yaml
 from rapidfuzz import fuzz, process
 
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
+from voice_guide.errors import ContentError
 from voice_guide.text import KEEP, STOPWORDS, clean, stem
 
 
@@ -71,19 +72,33 @@ class CommandWords:
     interjections: frozenset[str]
 
 
+def _data(name: str) -> Any:
+    return yaml.safe_load((resources.files("voice_guide") / "data" / name).read_text(encoding="utf-8"))
+
+
+def _texts(values: Iterable[Any], where: str) -> list[str]:
+    """YAML values that must be text; a bare yes/no/on/off is read as a boolean and would be lost."""
+    out = []
+    for value in values:
+        if not isinstance(value, str):
+            raise ContentError(f"voice_guide/data/{where}", None, f"{value!r} is not text; put it in quotes")
+        out.append(value)
+    return out
+
+
 def load_commands() -> CommandWords:
-    data = yaml.safe_load((resources.files("voice_guide") / "data" / "commands.yaml").read_text(encoding="utf-8"))
+    data = _data("commands.yaml")
     specs = {
         str(name): CommandSpec(
             str(name),
-            tuple(clean(str(p)) for p in spec["phrases"]),
-            tuple(str(k) for k in spec.get("keys", ())),
-            tuple(str(p) for p in spec.get("patterns", ())),
+            tuple(clean(p) for p in _texts(spec["phrases"], f"commands.yaml ({name})")),
+            tuple(_texts(spec.get("keys", ()), f"commands.yaml ({name} keys)")),
+            tuple(_texts(spec.get("patterns", ()), f"commands.yaml ({name} patterns)")),
         )
         for name, spec in data["commands"].items()
     }
-    polite = tuple(sorted((clean(str(p)) for p in data["polite"]), key=len, reverse=True))
-    interjections = frozenset(clean(str(w)) for w in data.get("interjections", ()))
+    polite = tuple(sorted((clean(p) for p in _texts(data["polite"], "commands.yaml (polite)")), key=len, reverse=True))
+    interjections = frozenset(clean(w) for w in _texts(data.get("interjections", ()), "commands.yaml (interjections)"))
     return CommandWords(specs, polite, interjections)
 
 
@@ -96,15 +111,15 @@ class EverydayWords:
 
 
 def load_neutral() -> EverydayWords:
-    data = yaml.safe_load((resources.files("voice_guide") / "data" / "neutral.yaml").read_text(encoding="utf-8"))
-    groups = [g if isinstance(g, list) else [g] for g in data["neutral"]]
-    stems = frozenset(stem(w) for group in groups for word in group for w in clean(str(word)).split())
-    return EverydayWords(stems, tuple(clean(str(p)) for p in data.get("phrases", ())))
+    data = _data("neutral.yaml")
+    words = _texts((w for g in data["neutral"] for w in (g if isinstance(g, list) else [g])), "neutral.yaml")
+    stems = frozenset(stem(w) for word in words for w in clean(word).split())
+    return EverydayWords(stems, tuple(clean(p) for p in _texts(data.get("phrases", ()), "neutral.yaml (phrases)")))
 
 
 def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = yaml.safe_load((resources.files("voice_guide") / "data" / "safety.yaml").read_text(encoding="utf-8"))
-    return {kind: tuple(re.compile(p) for p in patterns) for kind, patterns in data.items()}
+    data = _data("safety.yaml")
+    return {kind: tuple(re.compile(p) for p in _texts(patterns, f"safety.yaml ({kind})")) for kind, patterns in data.items()}
 
 
 MAX_COMMAND_WORDS = 12
@@ -467,8 +482,7 @@ class Matcher:
         if not scored:
             return Match(Kind.OUT_OF_SCOPE, reason="no sections")
         (best, top), (runner, second) = scored[0], scored[1] if len(scored) > 1 else ("", 0.0)
-        extra = {"scores": tuple((sid, round(sc, 4)) for sid, sc in scored), "features": tuple(features)}
-        runner_id = runner or None
+        scores = tuple((sid, round(sc, 4)) for sid, sc in scored)
         if accept is None:
             threshold, floor = st.accept, st.clarify_floor
             clear = top >= st.clear_accept and top - second >= st.clear_margin and coverages[best] >= st.min_coverage
@@ -478,13 +492,17 @@ class Matcher:
             thin = len(topic) < 2 and not set(topic) & self._section(best).anchors
         else:
             threshold, floor, clear, thin = accept, accept, False, False
+        choices: tuple[str, ...] = ()
         if not thin and ((top >= threshold and top - second >= st.margin) or clear):
-            return Match(Kind.ANSWER, section=best, score=top, runner_up=runner_id, runner_up_score=second, reason="accepted", **extra)
-        if top >= floor:
+            kind, reason = Kind.ANSWER, "accepted"
+        elif top >= floor:
+            kind, reason = Kind.CLARIFY, "one topic word" if thin else "close call"
             choices = (best, runner) if runner and second >= floor and top - second < st.margin else (best,)
-            reason = "one topic word" if thin else "close call"
-            return Match(Kind.CLARIFY, section=best, score=top, runner_up=runner_id, runner_up_score=second, choices=choices, reason=reason, **extra)
-        return Match(Kind.OUT_OF_SCOPE, score=top, runner_up=best, runner_up_score=top, reason="below threshold", **extra)
+        else:
+            return Match(Kind.OUT_OF_SCOPE, score=top, runner_up=best, runner_up_score=top, reason="below threshold",
+                         scores=scores, features=tuple(features))
+        return Match(kind, section=best, score=top, runner_up=runner or None, runner_up_score=second, choices=choices,
+                     reason=reason, scores=scores, features=tuple(features))
 
     def key_bindings(self) -> dict[str, tuple[str, ...]]:
         return {name: spec.keys for name, spec in self.commands.items()}

@@ -62,6 +62,10 @@ STOPWORDS = frozenset(
 KEEP = frozenset({"where", "same", "before", "again", "other", "another", "new", "different", "second", "first", "back", "still", "more"})
 
 
+_TOO = re.compile(r"\bto (many|much|fast|slow|loud|quiet|soft|late|early|high|low|weak|tired|bad)\b")
+"""Recognizers write "too" as "to": "i took to many pills", "you are going to fast"."""
+
+
 def clean(text: str) -> str:
     """Lowercase, expand contractions, drop punctuation and fillers; one space between words."""
     text = unicodedata.normalize("NFKC", text[: MAX_UTTERANCE_CHARS * 4])
@@ -77,7 +81,7 @@ def clean(text: str) -> str:
             continue
         word = _BARE.get(word, word)
         words.extend(_NUMBERS.get(word, word).split())
-    return " ".join(words)[:MAX_UTTERANCE_CHARS]
+    return _TOO.sub(r"too \1", " ".join(words))[:MAX_UTTERANCE_CHARS]
 
 
 _STEMMER = snowballstemmer.stemmer("english")
