@@ -152,16 +152,16 @@ class _Vocabulary:
     def __init__(self, library: Library, fuzzy_word: int, everyday: EverydayWords) -> None:
         self.fuzzy_word = fuzzy_word
         self.neutral = everyday.stems
-        # Phrases of two words or more are matched on word stems, so "separate cancers" is the
-        # phrase "separate cancer"; one-word variants are matched as written ("called" is not
-        # "call"). An everyday phrase ("i have a question about") is read as a concept of no
+        # In phrases of two words or more, words that carry meaning are matched on their stems,
+        # so "separate cancers" is the phrase "separate cancer"; small words and one-word variants
+        # are matched as written ("going to" is not "go to", "called" is not "call"). An everyday phrase ("i have a question about") is read as a concept of no
         # name: its words are used up and nothing is counted.
         variants: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         named = [(canon, phrase) for canon, phrases in library.synonyms.items() for phrase in {canon, *phrases}]
         for canon, phrase in named + [("", p) for p in everyday.phrases]:
             words = tuple(w for w in clean(phrase).split() if w not in SKIPPED_IN_PHRASES)
             if len(words) > 1:
-                words = tuple(stem(w) for w in words)
+                words = tuple(_phrase_key(w) for w in words)
             if words:
                 variants.setdefault(words[0], []).append((words, canon))
         self._variants = {w: sorted(set(v), key=lambda x: (-len(x[0]), x)) for w, v in variants.items()}
@@ -198,7 +198,7 @@ class _Vocabulary:
         "brand new kind of cancer" reads as "brand" + #new_cancer, not #new + "kind of cancer".
         """
         n = len(words)
-        stems = [stem(w) for w in words]
+        stems = [_phrase_key(w) for w in words]
         best: list[tuple[int, int]] = [(0, 0)] * (n + 1)
         pick: list[tuple[int, str] | None] = [None] * (n + 1)
         for i in range(n - 1, -1, -1):
@@ -263,6 +263,11 @@ class _SectionIndex:
     """Keywords, cleaned: a not-covered phrase listed here does not stop this section."""
     anchors: frozenset[str]
     """Tokens of one-token keywords: one of these alone is enough to answer with this section."""
+
+
+def _phrase_key(word: str) -> str:
+    """How a word is compared inside a synonym phrase: small words as written, others by stem."""
+    return word if word in STOPWORDS else stem(word)
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:
@@ -404,25 +409,30 @@ class Matcher:
         return scored, coverages, features
 
     def not_covered_in(self, cleaned: str) -> tuple[list[str], list[str], str]:
-        """Not-covered phrases asked about, those told only as background, and the question without both.
+        """Not-covered phrases asked about, those told only as background, and the rest of the question.
 
         A phrase is background when the words around it tell of the past ("i had a mastectomy",
-        "after chemo", "my surgery was ..."): it neither vetoes nor counts as evidence.
+        "after chemo", "my surgery was ..."): it does not veto, and it stays in the question only
+        if the content knows its words (a mastectomy says something; "chemo" would only weigh
+        against every section).
         """
         asked: list[str] = []
         background: list[str] = []
         words = cleaned.split()
         keep = [True] * len(words)
+        seen: set[int] = set()
         for phrase in self.not_covered:
             size = len(phrase.split())
             for i in range(len(words) - size + 1):
-                if " ".join(words[i : i + size]) != phrase or not all(keep[i : i + size]):
+                if " ".join(words[i : i + size]) != phrase or seen.intersection(range(i, i + size)):
                     continue
+                seen.update(range(i, i + size))
                 before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
                 after = words[i + size : i + size + 1]
                 told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER)
                 (background if told else asked).append(phrase)
-                keep[i : i + size] = [False] * size
+                known = all(w in self.vocab.known for w in phrase.split())
+                keep[i : i + size] = [told and known] * size
         rest = " ".join(w for w, k in zip(words, keep) if k)
         return list(dict.fromkeys(asked)), list(dict.fromkeys(background)), rest
 
