@@ -1,0 +1,75 @@
+"""Radio player: chunked playback over a looping playlist, chapters, pause and resume a little earlier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from voice_guide.audio import Clip, float_to_pcm, write_wav
+from voice_guide.errors import ConfigError
+from voice_guide.radio import RADIO_RATE, Chapter, Episode, RadioPlayer, load_episodes
+
+
+def episode(slug: str, seconds: float, chapters: list[tuple[float, str]]) -> Episode:
+    samples = np.full(int(seconds * RADIO_RATE), 0.1, dtype=np.float32)
+    return Episode(slug, slug.title(), f"About {slug}.", Clip(float_to_pcm(samples), RADIO_RATE),
+                   tuple(Chapter(s, t) for s, t in chapters))
+
+
+def test_chunks_cover_the_episode_then_the_next_one() -> None:
+    player = RadioPlayer([episode("a", 1.0, [(0, "A")]), episode("b", 0.5, [(0, "B")])], chunk_ms=100)
+    seconds = 0.0
+    while player.index == 0:
+        chunk = player.next_chunk()
+        assert chunk is not None
+        seconds += chunk.seconds
+    assert abs(seconds - 1.0) < 1e-6 and player.episode.slug == "b" and player.position_s == 0
+
+
+def test_chapters_next_and_previous() -> None:
+    player = RadioPlayer([episode("a", 30.0, [(0, "Intro"), (10, "Middle"), (20, "End")])])
+    assert player.chapter.title == "Intro"
+    assert player.next_chapter().title == "Middle" and abs(player.position_s - 10) < 1e-3
+    player.seek(15)
+    assert player.previous_chapter().title == "Middle" and abs(player.position_s - 10) < 1e-3
+    assert player.previous_chapter().title == "Intro"
+    player.seek(25)
+    player.next_chapter()
+    assert player.position_s == 0, "next chapter past the end goes on to the next episode"
+
+
+def test_pause_stops_audio_and_resume_goes_back_a_little() -> None:
+    player = RadioPlayer([episode("a", 30.0, [(0, "Intro"), (10, "Middle")])], chunk_ms=80)
+    player.seek(14.0)
+    player.pause()
+    assert player.next_chunk() is None
+    player.resume(back_s=3.0)
+    assert abs(player.position_s - 11.0) < 1e-3 and not player.paused
+    player.seek(11.0)
+    player.resume(back_s=3.0)
+    assert abs(player.position_s - 10.0) < 1e-3, "never before the chapter's start"
+
+
+def test_load_rendered_episodes(tmp_path: Path) -> None:
+    for slug in ("b-second", "a-first"):
+        folder = tmp_path / slug
+        folder.mkdir()
+        write_wav(folder / "episode.wav", Clip(float_to_pcm(np.zeros(44100, dtype=np.float32)), 44100))
+        (folder / "chapters.json").write_text(json.dumps({"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Start"}]}))
+        (folder / "episode.json").write_text(json.dumps({"title": slug.upper(), "description": "d"}))
+    episodes = load_episodes(tmp_path)
+    assert [e.slug for e in episodes] == ["a-first", "b-second"]
+    assert episodes[0].audio.rate == RADIO_RATE and abs(episodes[0].seconds - 1.0) < 1e-3
+    assert [e.slug for e in load_episodes(tmp_path, ["b-second"])] == ["b-second"]
+    with pytest.raises(ConfigError, match="missing"):
+        load_episodes(tmp_path, ["nope"])
+
+
+def test_missing_folder_says_how_to_build(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="episode build"):
+        load_episodes(tmp_path / "none")
+    with pytest.raises(ConfigError, match="episode build"):
+        load_episodes(tmp_path)

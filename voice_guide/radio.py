@@ -1,0 +1,156 @@
+"""Radio mode's player: rendered episodes in a loop, by chapters. Pure: time comes from audio.
+
+The player hands out audio chunk by chunk; the radio session (``radio_session.py``) pauses it
+when a visitor asks something and resumes a little before where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, read_wav
+from voice_guide.errors import ConfigError
+
+RADIO_RATE = 22050
+"""Radio audio is played as mono at this rate (speech episodes need no more)."""
+PREVIOUS_RESTARTS_S = 3.0
+""""Previous chapter" within this many seconds of a chapter start goes to the one before; later, to its start."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start_s: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Episode:
+    slug: str
+    title: str
+    description: str
+    audio: Clip
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def seconds(self) -> float:
+        return self.audio.seconds
+
+    def chapter_at(self, seconds: float) -> int:
+        index = 0
+        for i, chapter in enumerate(self.chapters):
+            if chapter.start_s <= seconds + 1e-9:
+                index = i
+        return index
+
+
+def load_episode(folder: Path) -> Episode:
+    """One rendered episode folder (episode.wav, chapters.json, episode.json) from ``episode build``."""
+    wav, chapters_file, meta_file = folder / "episode.wav", folder / "chapters.json", folder / "episode.json"
+    for needed in (wav, chapters_file):
+        if not needed.exists():
+            raise ConfigError(f"{folder}: no {needed.name}; rebuild it with 'voice-guide episode build --out {folder.parent}'")
+    try:
+        chapters_data = json.loads(chapters_file.read_text(encoding="utf-8"))
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+        chapters = tuple(Chapter(float(c["startTime"]), str(c.get("title", ""))) for c in chapters_data["chapters"])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(f"{chapters_file}: unreadable chapters ({exc}); rebuild the episode") from exc
+    return Episode(
+        slug=folder.name,
+        title=str(meta.get("title") or chapters_data.get("title") or folder.name),
+        description=str(meta.get("description", "")),
+        audio=read_wav(wav, rate=RADIO_RATE),
+        chapters=chapters or (Chapter(0.0, folder.name),),
+    )
+
+
+def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Episode]:
+    """Episodes under ``folder`` (each a sub-folder), in ``playlist`` order or by name."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: no episodes folder; build episodes first: 'voice-guide episode build --all --out {root}'")
+    if playlist:
+        folders = [root / name for name in playlist]
+        missing = [f.name for f in folders if not f.is_dir()]
+        if missing:
+            raise ConfigError(f"{root}: playlist names missing episodes: {', '.join(missing)}")
+    else:
+        folders = sorted(p for p in root.iterdir() if (p / "episode.wav").exists())
+    if not folders:
+        raise ConfigError(f"{root}: no rendered episodes; build them: 'voice-guide episode build --all --out {root}'")
+    return [load_episode(f) for f in folders]
+
+
+class RadioPlayer:
+    """Position over a looping playlist; chunks are cut from the episodes' audio."""
+
+    def __init__(self, episodes: Sequence[Episode], chunk_ms: int = CHUNK_MS) -> None:
+        if not episodes:
+            raise ConfigError("radio mode needs at least one episode")
+        self.episodes = list(episodes)
+        self.chunk_ms = chunk_ms
+        self.index = 0
+        self.sample = 0
+        self.paused = False
+        self.played_s = 0.0
+
+    @property
+    def episode(self) -> Episode:
+        return self.episodes[self.index]
+
+    @property
+    def position_s(self) -> float:
+        return self.sample / self.episode.audio.rate
+
+    @property
+    def chapter(self) -> Chapter:
+        return self.episode.chapters[self.episode.chapter_at(self.position_s)]
+
+    def next_chunk(self) -> AudioChunk | None:
+        """The next piece of audio, moving on to the next episode at the end; None while paused."""
+        if self.paused:
+            return None
+        audio = self.episode.audio
+        step = audio.rate * self.chunk_ms // 1000
+        start, end = self.sample, min(self.sample + step, len(audio.audio) // 2)
+        chunk = AudioChunk(audio.audio[start * 2 : end * 2], audio.rate, int(1000 * start / audio.rate))
+        self.sample = end
+        self.played_s += chunk.seconds
+        if self.sample >= len(audio.audio) // 2:
+            self.index = (self.index + 1) % len(self.episodes)
+            self.sample = 0
+        return chunk
+
+    def seek(self, seconds: float) -> None:
+        total = len(self.episode.audio.audio) // 2
+        self.sample = max(0, min(total - 1, int(round(seconds * self.episode.audio.rate))))
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self, back_s: float = 0.0) -> None:
+        """Play on from ``back_s`` before where it stopped (never before the chapter's start)."""
+        chapter_start = self.chapter.start_s
+        self.seek(max(chapter_start, self.position_s - back_s))
+        self.paused = False
+
+    def next_chapter(self) -> Chapter:
+        current = self.episode.chapter_at(self.position_s)
+        if current + 1 < len(self.episode.chapters):
+            self.seek(self.episode.chapters[current + 1].start_s)
+        else:
+            self.index = (self.index + 1) % len(self.episodes)
+            self.sample = 0
+        return self.chapter
+
+    def previous_chapter(self) -> Chapter:
+        current = self.episode.chapter_at(self.position_s)
+        start = self.episode.chapters[current].start_s
+        if self.position_s - start > PREVIOUS_RESTARTS_S or current == 0:
+            self.seek(start)
+        else:
+            self.seek(self.episode.chapters[current - 1].start_s)
+        return self.chapter
