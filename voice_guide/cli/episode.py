@@ -104,25 +104,24 @@ def _now() -> datetime:
 
 
 def _tasks(args: argparse.Namespace, library: Any, plans: list[Any]) -> list[tuple[Any, Any]]:
+    """(plan, pack) pairs to build. --all: every plan for every loaded pack it applies to (or --pack)."""
     from voice_guide.episode.plans import find_plan
 
-    def pack_for(plan: Any) -> Any:
-        if args.pack:
-            for p in library.packs:
-                if p.id == args.pack:
-                    return p
-            raise ConfigError(f"no content pack '{args.pack}'; loaded: {', '.join(p.id for p in library.packs)}")
+    def pack_by_id(pack_id: str) -> Any:
         for p in library.packs:
-            if plan.applies_to(p):
+            if p.id == pack_id:
                 return p
-        raise ConfigError(f"plan '{plan.id}' is for pack '{plan.pack}', which is not loaded; add it with --content")
+        raise ConfigError(f"no content pack '{pack_id}'; loaded: {', '.join(p.id for p in library.packs)}")
 
+    packs = [pack_by_id(args.pack)] if args.pack else list(library.packs)
     if args.all:
-        chosen = [p for p in plans if args.pack is None or p.applies_to(pack_for(p))]
-        chosen = [p for p in chosen if any(p.applies_to(pack) for pack in library.packs)]
-        return [(p, pack_for(p)) for p in chosen]
-    plan = find_plan(plans, args.plan or "what-is-mbc") if (args.plan or any(p.id == "what-is-mbc" for p in plans)) else plans[0]
-    return [(plan, pack_for(plan))]
+        return [(plan, pack) for plan in plans for pack in packs if plan.applies_to(pack)]
+    default = "what-is-mbc" if any(p.id == "what-is-mbc" for p in plans) else plans[0].id
+    plan = find_plan(plans, args.plan or default)
+    for pack in packs:
+        if plan.applies_to(pack):
+            return [(plan, pack)]
+    raise ConfigError(f"plan '{plan.id}' is for pack '{plan.pack}', which is not loaded; add it with --content or pick another --pack")
 
 
 def _options(args: argparse.Namespace) -> Any:
@@ -261,6 +260,8 @@ def _print_summary(results: list[dict[str, Any]], feed_path: Path | None) -> Non
         read = qa["readability"]
         flagged = [s["id"] for s in read["segments"] if s["flagged"]]
         print(f"  readability grade {read['episode_grade']:.1f} overall; above {read['limit']:g}: {', '.join(flagged) or 'none'}")
+        disclaimer = qa["disclaimer"]
+        print(f"  disclaimer {'at the start and the end' if disclaimer['opening'] and disclaimer['closing'] else 'MISSING at the start or the end'}")
         print(f"  provenance {qa['provenance']['share']:.0%} of {qa['provenance']['lines']} lines ({', '.join(f'{k} {v}' for k, v in sorted(qa['provenance']['by_kind'].items()))})")
         if qa.get("speed"):
             print(f"  speed      render {qa['speed']['render_x_realtime']:g}x real time, whole build {qa['speed']['build_x_realtime']:g}x")

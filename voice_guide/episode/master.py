@@ -104,24 +104,38 @@ def limit(samples: np.ndarray, rate: int, ceiling_dbtp: float) -> tuple[np.ndarr
     return (samples * shaped).astype(np.float32), reduced
 
 
+def _energy_db(samples: np.ndarray) -> float:
+    return 10.0 * float(np.log10(max(float(np.mean(np.square(samples, dtype=np.float32), dtype=np.float64)), 1e-20)))
+
+
 def master(samples: np.ndarray, rate: int, target_lufs: float, ceiling_dbtp: float, tolerance_lu: float = 1.0) -> tuple[np.ndarray, MasterReport]:
-    """Gain to ``target_lufs`` and limit true peaks to ``ceiling_dbtp``; repeat while limiting costs loudness."""
+    """Gain to ``target_lufs`` and limit true peaks to ``ceiling_dbtp``.
+
+    Limiting lowers loudness a little; the first pass estimates by how much from the change in
+    signal energy and makes it up before the one BS.1770 measurement that decides. Further passes
+    (rare) correct from that measurement. Each pass starts again from the unlimited mix.
+    """
     before = measure(samples, rate)
     if not np.isfinite(before.integrated_lufs):
         raise EngineError("the rendered audio is silent; check the synthesizer ('voice-guide doctor')")
-    out = samples.astype(np.float32)
-    current = before.integrated_lufs
-    total_gain = 0.0
-    limited = 0
+    source = samples.astype(np.float32, copy=False)
+    gain = target_lufs - before.integrated_lufs
+    estimated = False
     passes = 0
-    for passes in range(1, MAX_PASSES + 1):
-        step = target_lufs - current
-        out = (out * db_to_gain(step)).astype(np.float32)
-        total_gain += step
-        out, limited = limit(out, rate, ceiling_dbtp)
+    while True:
+        passes += 1
+        scaled = source * np.float32(db_to_gain(gain))
+        out, limited = limit(scaled, rate, ceiling_dbtp)
+        if not estimated:
+            estimated = True
+            loss = _energy_db(out) - _energy_db(scaled)
+            if loss < -0.05:
+                gain -= loss
+                continue
         current = integrated_lufs(out, rate)
-        _LOGGER.debug("master pass %d: %.2f LUFS, %d samples limited", passes, current, limited)
-        if abs(current - target_lufs) <= min(0.2, tolerance_lu / 4):
+        _LOGGER.debug("master pass %d: gain %.2f dB, %.2f LUFS, %d samples limited", passes, gain, current, limited)
+        if abs(current - target_lufs) <= min(0.1, tolerance_lu / 4) or passes >= MAX_PASSES:
             break
+        gain += target_lufs - current
     after = Loudness(current, true_peak_dbtp(out), sample_peak_dbfs(out))
-    return out, MasterReport(before, after, target_lufs, ceiling_dbtp, round(total_gain, 2), limited, passes)
+    return out, MasterReport(before, after, target_lufs, ceiling_dbtp, round(gain, 2), limited, passes)
