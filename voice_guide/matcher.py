@@ -253,8 +253,6 @@ class _SectionIndex:
     """One section as the scorer sees it."""
 
     id: str
-    examples: tuple[dict[str, float], ...]
-    """Unit vectors of the examples, keywords and title."""
     profile: dict[str, float]
     """Unit vector of the examples taken together."""
     vocabulary: frozenset[str]
@@ -263,6 +261,16 @@ class _SectionIndex:
     """Keywords, cleaned: a not-covered phrase listed here does not stop this section."""
     anchors: frozenset[str]
     """Tokens of one-token keywords: one of these alone is enough to answer with this section."""
+    postings: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+    """token -> (example number, weight) in the unit vectors of the examples, keywords and title."""
+
+    def best_example(self, q: dict[str, float]) -> float:
+        """The highest cosine between the question and one example, over the examples sharing a token."""
+        sums: dict[int, float] = {}
+        for t, v in q.items():
+            for i, w in self.postings.get(t, ()):
+                sums[i] = sums.get(i, 0.0) + v * w
+        return max(sums.values(), default=0.0)
 
 
 def _phrase_key(word: str) -> str:
@@ -294,7 +302,11 @@ class Matcher:
         self._command_words = frozenset(w for p in self._command_index for w in p.split())
         self.safety = load_safety()
         self.vocab = _Vocabulary(library, self.settings.fuzzy_word, load_neutral())
-        self.not_covered = tuple(sorted({clean(p) for p in library.not_covered}, key=lambda p: (-len(p), p)))
+        self.not_covered = tuple(sorted({clean(p) for p in library.not_covered if clean(p)}, key=lambda p: (-len(p), p)))
+        self._not_covered_by_word: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for rank, phrase in enumerate(self.not_covered):
+            parts = tuple(phrase.split())
+            self._not_covered_by_word.setdefault(parts[0], []).append((rank, parts))
         raw = []
         for s in library.sections:
             examples = [set(self.vocab.features(clean(t))) for t in (*s.examples, *s.keywords, s.title)]
@@ -320,13 +332,17 @@ class Matcher:
             tokens = self.vocab.tokens(keyword)
             if len(tokens) == 1 and not tokens[0].startswith("?"):
                 anchors.add(tokens[0])
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, v in enumerate(vectors):
+            for t, w in v.items():
+                postings.setdefault(t, []).append((i, w))
         return _SectionIndex(
             section.id,
-            tuple(vectors),
             _unit(dict(summed)),
             frozenset(set().union(*examples, answer)),
             claims,
             frozenset(anchors),
+            {t: tuple(p) for t, p in postings.items()},
         )
 
     def _weights(self, features: Iterable[str]) -> dict[str, float]:
@@ -400,7 +416,7 @@ class Matcher:
         for s in self._sections:
             if among is not None and s.id not in among:
                 continue
-            best_example = max((_dot(q, e) for e in s.examples), default=0.0)
+            best_example = s.best_example(q)
             coverage = sum(v * v for t, v in q.items() if t in s.vocabulary) / mass
             coverages[s.id] = coverage
             score = st.example_weight * best_example + st.profile_weight * _dot(q, s.profile)
@@ -421,18 +437,24 @@ class Matcher:
         words = cleaned.split()
         keep = [True] * len(words)
         seen: set[int] = set()
-        for phrase in self.not_covered:
-            size = len(phrase.split())
-            for i in range(len(words) - size + 1):
-                if " ".join(words[i : i + size]) != phrase or seen.intersection(range(i, i + size)):
-                    continue
-                seen.update(range(i, i + size))
-                before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
-                after = words[i + size : i + size + 1]
-                told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER)
-                (background if told else asked).append(phrase)
-                known = all(w in self.vocab.known for w in phrase.split())
-                keep[i : i + size] = [told and known] * size
+        # Longer phrases first ("how long do i have" before "how long"), then left to right.
+        found = sorted(
+            (rank, i, phrase)
+            for i, word in enumerate(words)
+            for rank, phrase in self._not_covered_by_word.get(word, ())
+            if tuple(words[i : i + len(phrase)]) == phrase
+        )
+        for _, i, parts in found:
+            phrase, size = " ".join(parts), len(parts)
+            if seen.intersection(range(i, i + size)):
+                continue
+            seen.update(range(i, i + size))
+            before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
+            after = words[i + size : i + size + 1]
+            told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER)
+            (background if told else asked).append(phrase)
+            known = all(w in self.vocab.known for w in phrase.split())
+            keep[i : i + size] = [told and known] * size
         rest = " ".join(w for w, k in zip(words, keep) if k)
         return list(dict.fromkeys(asked)), list(dict.fromkeys(background)), rest
 
