@@ -193,6 +193,23 @@ def test_choice_commands_only_when_allowed(matcher: Matcher, said: str, choice: 
     assert found is None or found[0] in GLOBAL_COMMANDS
 
 
+@pytest.mark.parametrize(
+    ("said", "command"),
+    [("enough of that", "stop"), ("speed up the talking", "faster"), ("what are the topics you know", "topics"),
+     ("what was that you said", "repeat"), ("i'm going to go now", "goodbye"), ("i need it slowly", "slower")],
+)
+def test_head_words_with_filler_are_commands(matcher: Matcher, said: str, command: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.command) == (Kind.COMMAND, command)
+    assert m.score < 1.0, "read from head words, not a phrase"
+
+
+@pytest.mark.parametrize("said", ["is it back", "what else can i read", "should i skip it", "speak more loudly slowly"])
+def test_head_words_need_one_command_and_only_filler(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert not (m.kind is Kind.COMMAND and m.score < 1.0), m.command
+
+
 def test_command_data_is_consistent(matcher: Matcher) -> None:
     specs = load_commands().specs
     assert set(specs) == set(GLOBAL_COMMANDS) | set(CHOICE_COMMANDS)

@@ -50,12 +50,13 @@ class Match:
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """One command: exact phrases, whole-piece patterns, and its keyboard keys."""
+    """One command: exact phrases, whole-piece patterns, head words, and its keyboard keys."""
 
     name: str
     phrases: tuple[str, ...]
     keys: tuple[str, ...]
     patterns: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
 
     def grammar(self) -> re.Pattern[str]:
         """Matches a run of one or more pieces, each a phrase or a pattern of this command."""
@@ -70,6 +71,7 @@ class CommandWords:
     specs: dict[str, CommandSpec]
     polite: tuple[str, ...]
     interjections: frozenset[str]
+    filler: frozenset[str] = frozenset()
 
 
 def _data(name: str) -> Any:
@@ -94,12 +96,14 @@ def load_commands() -> CommandWords:
             tuple(clean(p) for p in _texts(spec["phrases"], f"commands.yaml ({name})")),
             tuple(_texts(spec.get("keys", ()), f"commands.yaml ({name} keys)")),
             tuple(_texts(spec.get("patterns", ()), f"commands.yaml ({name} patterns)")),
+            tuple(clean(h) for h in _texts(spec.get("heads", ()), f"commands.yaml ({name} heads)")),
         )
         for name, spec in data["commands"].items()
     }
     polite = tuple(sorted((clean(p) for p in _texts(data["polite"], "commands.yaml (polite)")), key=len, reverse=True))
     interjections = frozenset(clean(w) for w in _texts(data.get("interjections", ()), "commands.yaml (interjections)"))
-    return CommandWords(specs, polite, interjections)
+    filler = frozenset(clean(w) for w in _texts(data.get("filler", ()), "commands.yaml (filler)"))
+    return CommandWords(specs, polite, interjections, filler)
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,9 @@ def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 MAX_COMMAND_WORDS = 12
 """Longer utterances are never read as commands."""
+MAX_HEAD_WORDS = 8
+"""Only this short an utterance is read as a command from its head words alone."""
+HEAD_CONFIDENCE = 0.9
 MAX_FUZZY_COMMAND_WORDS = 5
 """Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
 
@@ -298,6 +305,9 @@ class Matcher:
         self._grammars = {name: spec.grammar() for name, spec in self.commands.items()}
         self._polite = re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in words.polite) + ")(?!\\S)")
         self._interjections = words.interjections
+        self._filler = words.filler
+        heads = [(tuple(h.split()), name) for name, spec in self.commands.items() for h in spec.heads]
+        self._heads = sorted(heads, key=lambda x: (-len(x[0]), x))
         self._command_index = {p: name for name, spec in self.commands.items() for p in spec.phrases}
         self._command_words = frozenset(w for p in self._command_index for w in p.split())
         self.safety = load_safety()
@@ -378,6 +388,23 @@ class Matcher:
         """Whether a word is one the guide knows: content, command phrases, or everyday English."""
         return word in self._command_words or word in self.vocab.known or word in STOPWORDS or stem(word) in self.vocab.neutral
 
+    def _by_heads(self, text: str) -> str | None:
+        """The one command whose head words, with only filler around them, make up the utterance."""
+        words = text.split()
+        if len(words) > MAX_HEAD_WORDS:
+            return None
+        used = [False] * len(words)
+        found = set()
+        for head, name in self._heads:
+            k = len(head)
+            for i in range(len(words) - k + 1):
+                if not any(used[i : i + k]) and tuple(words[i : i + k]) == head:
+                    used[i : i + k] = [True] * k
+                    found.add(name)
+        if len(found) != 1 or not all(u or w in self._filler for w, u in zip(words, used)):
+            return None
+        return found.pop()
+
     def command_of(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
         """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""
         if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
@@ -388,6 +415,10 @@ class Matcher:
             for name in names:
                 if self._grammars[name].fullmatch(text):
                     return name, 1.0
+        for text in readings:
+            headed = self._by_heads(text)
+            if headed in names:
+                return headed, HEAD_CONFIDENCE
         core = readings[0]
         # Only an utterance with a word nobody knows is repaired ("repet that"); "what is it" is
         # a question, however close it sounds to "that is it".
