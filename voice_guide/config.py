@@ -23,7 +23,8 @@ class MatchSettings:
     choice_accept: float = 0.18
     """While a clarification is open, a reply naming one of the offered topics needs only this."""
     fuzzy_word: int = 86
-    """rapidfuzz ratio (0-100) for mapping a misheard word onto the content's vocabulary."""
+    """rapidfuzz ratio (0-100) for mapping a misspelt six-letter word onto the content's vocabulary;
+    longer words need 6 less. Shorter words are never repaired."""
     fuzzy_command: int = 88
     """rapidfuzz ratio (0-100) for short utterances to count as a command phrase."""
     example_weight: float = 0.4
@@ -31,7 +32,8 @@ class MatchSettings:
     profile_weight: float = 0.3
     """... and from the section's examples taken together; the rest is vocabulary coverage."""
     unknown_weight: float = 1.0
-    """How much a word no section knows counts against every section, relative to the rarest word."""
+    """How much a word no section knows counts against every section, relative to the rarest word.
+    Everyday words (data/neutral.yaml) count for nothing either way."""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,15 @@
 """Text -> Match: safety first, then commands, then content sections, else an honest fallback.
 
+1. Safety: regular expressions from ``data/safety.yaml`` (emergency, then crisis).
+2. Commands: the whole utterance, less polite words, must be a run of one command's phrases or
+   patterns (``data/commands.yaml``); failing that, only that command's head words plus filler.
+3. Sections: the question becomes features (``#concept`` for the pack's synonym phrases, word
+   stems, ``?word`` for words no section knows, pairs of neighbours), idf-weighted; a section's
+   score blends its best example, its examples taken together and how much of the question it
+   knows. Not-covered phrases decline the question unless told as background or claimed by the
+   section the rest of the question asks for; one topic word alone needs an anchor keyword.
+4. Answer, clarify ("did you mean A or B?") or out of scope, by the thresholds in MatchSettings.
+
 Pure and deterministic: no I/O after construction, no clock, no model download.
 """
 
@@ -20,6 +30,28 @@ from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
 from voice_guide.errors import ContentError
 from voice_guide.text import KEEP, STOPWORDS, clean, stem
+
+
+MAX_COMMAND_WORDS = 12
+"""Longer utterances are never read as commands."""
+MAX_HEAD_WORDS = 8
+"""Only this short an utterance is read as a command from its head words alone."""
+HEAD_CONFIDENCE = 0.9
+MAX_FUZZY_COMMAND_WORDS = 5
+"""Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
+
+SKIPPED_IN_PHRASES = frozenset({"the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "just", "really", "actually"})
+"""Words a synonym phrase matches with or without: "how do the doctors know" is "how do doctors know"."""
+
+BACKGROUND_WINDOW = 3
+BACKGROUND_BEFORE = frozenset(
+    "had after finished finishing completed did went through since took underwent received got before was were been post".split()
+)
+BACKGROUND_AFTER = frozenset("was were ago ended finished went worked".split())
+"""Words near a not-covered phrase that make it part of the story, not the question."""
+
+GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
+CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
 
 
 class Kind(str, Enum):
@@ -126,34 +158,13 @@ def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
     return {kind: tuple(re.compile(p) for p in _texts(patterns, f"safety.yaml ({kind})")) for kind, patterns in data.items()}
 
 
-MAX_COMMAND_WORDS = 12
-"""Longer utterances are never read as commands."""
-MAX_HEAD_WORDS = 8
-"""Only this short an utterance is read as a command from its head words alone."""
-HEAD_CONFIDENCE = 0.9
-MAX_FUZZY_COMMAND_WORDS = 5
-"""Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
-
-SKIPPED_IN_PHRASES = frozenset({"the", "a", "an", "my", "your", "his", "her", "their", "our", "its", "just", "really", "actually"})
-"""Words a synonym phrase matches with or without: "how do the doctors know" is "how do doctors know"."""
-
-BACKGROUND_WINDOW = 3
-BACKGROUND_BEFORE = frozenset(
-    "had after finished finishing completed did went through since took underwent received got before was were been post".split()
-)
-BACKGROUND_AFTER = frozenset("was were ago ended finished went worked".split())
-"""Words near a not-covered phrase that make it part of the story, not the question."""
-
-GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
-CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
-
-
 class _Vocabulary:
     """How the library's words are read: synonym concepts, misheard-word repair, everyday words.
 
     ``tokens`` turns cleaned text into the matcher's features: ``#concept`` for every synonym
-    phrase (longest first, so "second opinion" is #opinion and not also #new), the stem of every
-    other word that says something about a topic, and ``?stem`` for such a word no section knows.
+    phrase (the phrases covering the most words win, so "second opinion" is #opinion and not also
+    #new), the stem of every other word that says something about a topic, and ``?stem`` for such
+    a word no section knows.
     """
 
     def __init__(self, library: Library, fuzzy_word: int, everyday: EverydayWords) -> None:
@@ -161,8 +172,9 @@ class _Vocabulary:
         self.neutral = everyday.stems
         # In phrases of two words or more, words that carry meaning are matched on their stems,
         # so "separate cancers" is the phrase "separate cancer"; small words and one-word variants
-        # are matched as written ("going to" is not "go to", "called" is not "call"). An everyday phrase ("i have a question about") is read as a concept of no
-        # name: its words are used up and nothing is counted.
+        # are matched as written ("going to" is not "go to", "called" is not "call"). An everyday
+        # phrase ("i have a question about") is a concept of no name: its words are used up and
+        # nothing is counted.
         variants: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         named = [(canon, phrase) for canon, phrases in library.synonyms.items() for phrase in {canon, *phrases}]
         for canon, phrase in named + [("", p) for p in everyday.phrases]:
