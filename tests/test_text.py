@@ -30,6 +30,12 @@ from voice_guide.text import MAX_UTTERANCE_CHARS, clean, contains_phrase, conten
         ("can u repeat pls", "can you repeat please"),
         ("It\u2019s in my bones", "it is in my bones"),
         ("   ", ""),
+        # recognizer slips
+        ("i took to many pills", "i took too many pills"),
+        ("were does it spread", "where does it spread"),
+        ("we were told", "we were told"),
+        ("how do they no if its metastatic", "how do they know if it is metastatic"),
+        ("i no longer want to live", "i no longer want to live"),
     ],
 )
 def test_clean(said: str, cleaned: str) -> None:

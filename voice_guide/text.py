@@ -37,7 +37,7 @@ _BARE = {
     "theyve": "they have", "weve": "we have", "hes": "he is", "shes": "she is", "thats": "that is",
     "whats": "what is", "theres": "there is", "wheres": "where is", "whos": "who is", "hows": "how is",
     "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not", "hasnt": "has not",
-    "havent": "have not", "hadnt": "had not", "mustnt": "must not",
+    "havent": "have not", "hadnt": "had not", "mustnt": "must not", "its": "it is",
     # Spoken and typed shorthand.
     "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
     "lemme": "let me", "gimme": "give me", "dunno": "do not know", "u": "you", "ur": "your",
@@ -62,8 +62,14 @@ STOPWORDS = frozenset(
 KEEP = frozenset({"where", "same", "before", "again", "other", "another", "new", "different", "second", "first", "back", "still", "more"})
 
 
-_TOO = re.compile(r"\bto (many|much|fast|slow|loud|quiet|soft|late|early|high|low|weak|tired|bad)\b")
-"""Recognizers write "too" as "to": "i took to many pills", "you are going to fast"."""
+_HOMOPHONES = [
+    # Recognizers write "too" as "to": "i took to many pills", "you are going to fast".
+    (re.compile(r"\bto (many|much|fast|slow|loud|quiet|soft|late|early|high|low|weak|tired|bad)\b"), r"too \1"),
+    # "were does it spread", "wear can i find": a question opening with where.
+    (re.compile(r"^(were|wear) (does|do|did|can|could|is|are|else|would|should|will)\b"), r"where \2"),
+    # "how do they no if": know, unless it is "no longer", "no more", ...
+    (re.compile(r"\b(do|does|did|they|you|we|doctors|to) no\b(?! (longer|more|one|matter|way|idea|doubt|point|reason))"), r"\1 know"),
+]
 
 
 def clean(text: str) -> str:
@@ -81,7 +87,10 @@ def clean(text: str) -> str:
             continue
         word = _BARE.get(word, word)
         words.extend(_NUMBERS.get(word, word).split())
-    return _TOO.sub(r"too \1", " ".join(words))[:MAX_UTTERANCE_CHARS]
+    text = " ".join(words)
+    for pattern, repl in _HOMOPHONES:
+        text = pattern.sub(repl, text)
+    return text[:MAX_UTTERANCE_CHARS]
 
 
 _STEMMER = snowballstemmer.stemmer("english")
