@@ -34,7 +34,8 @@ from voice_guide.text import MAX_UTTERANCE_CHARS, clean, contains_phrase, conten
         ("i took to many pills", "i took too many pills"),
         ("were does it spread", "where does it spread"),
         ("we were told", "we were told"),
-        ("how do they no if its metastatic", "how do they know if it is metastatic"),
+        ("how do they no if its metastatic", "how do they know if its metastatic"),
+        ("its initiatives", "its initiatives"),
         ("i no longer want to live", "i no longer want to live"),
     ],
 )

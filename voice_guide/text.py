@@ -37,7 +37,7 @@ _BARE = {
     "theyve": "they have", "weve": "we have", "hes": "he is", "shes": "she is", "thats": "that is",
     "whats": "what is", "theres": "there is", "wheres": "where is", "whos": "who is", "hows": "how is",
     "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not", "hasnt": "has not",
-    "havent": "have not", "hadnt": "had not", "mustnt": "must not", "its": "it is",
+    "havent": "have not", "hadnt": "had not", "mustnt": "must not",
     # Spoken and typed shorthand.
     "wanna": "want to", "gonna": "going to", "gotta": "got to", "kinda": "kind of", "sorta": "sort of",
     "lemme": "let me", "gimme": "give me", "dunno": "do not know", "u": "you", "ur": "your",
