@@ -240,8 +240,30 @@ class _Vocabulary:
                 i += 1
         return found
 
+    def join_splits(self, words: Sequence[str]) -> list[str]:
+        """Rejoin a word a recognizer split in two ("meta static", "a pinion", "prime airy").
+
+        Two neighbours are joined only when neither is a longer word the library knows and the
+        joined form is a library word of five letters or more ("up set"), or repairs to one.
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            if i + 1 < len(words):
+                a, b = words[i], words[i + 1]
+                weak = all((w not in self.known or len(w) <= 4) and w.isalpha() for w in (a, b))
+                if weak and len(a + b) >= 5:
+                    joined = a + b if a + b in self.known else self.repair(a + b)
+                    if joined in self.known and len(joined) >= 5:
+                        out.append(joined)
+                        i += 2
+                        continue
+            out.append(words[i])
+            i += 1
+        return out
+
     def tokens(self, cleaned: str) -> list[str]:
-        words = [self.repair(w) for w in cleaned.split() if w not in SKIPPED_IN_PHRASES]
+        words = [self.repair(w) for w in self.join_splits(cleaned.split()) if w not in SKIPPED_IN_PHRASES]
         phrases = self.phrases(words)
         tokens: list[str] = []
         inside_until = 0

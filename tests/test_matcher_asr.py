@@ -1,0 +1,40 @@
+"""Recognizer slips: words split in two are rejoined; indirect crisis wording still reaches safety."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_guide.matcher import Kind, Matcher
+
+
+@pytest.mark.parametrize(
+    ("heard", "section"),
+    [
+        ("what is meta static breast cancer", "what-is-mbc"),
+        ("what does second prime airy mean", "second-primary"),
+        ("where does it usually spread to in the body", "common-sites"),
+    ],
+)
+def test_split_words_are_rejoined(matcher: Matcher, heard: str, section: str) -> None:
+    m = matcher.match(heard)
+    assert m.kind is Kind.ANSWER and m.section == section, m
+
+
+def test_real_word_pairs_are_not_joined(matcher: Matcher) -> None:
+    words = matcher.vocab.join_splits("my liver is it breast cancer".split())
+    assert words == ["my", "liver", "is", "it", "breast", "cancer"]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i honestly do not see any point in going on anymore",
+        "there is no point in me being alive",
+        "i have been stockpiling my sleeping pills",
+        "i am keeping all my pain meds for later",
+        "i am going to swallow them all at once",
+    ],
+)
+def test_indirect_crisis_wording(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is Kind.SAFETY, m
