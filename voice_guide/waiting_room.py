@@ -77,7 +77,7 @@ class WaitingRoom:
                 out[pos:end] += clip[: end - pos]
                 pos = end + int(self._rng.integers(RATE // 4, RATE))
         noise = self._rng.normal(0.0, 1.0, samples).astype(np.float32)
-        noise = np.convolve(noise, np.ones(8, dtype=np.float32) / 8, mode="same")  # duller, like a room
+        noise = np.convolve(noise, np.ones(8, dtype=np.float32) / 8, mode="same").astype(np.float32)  # duller, like a room
         babble_level, noise_level = level(out), level(noise)
         mix = (0.85 * out / babble_level if babble_level else out) + 0.5 * noise / noise_level
         return (mix * (self._background_level / max(level(mix), 1e-9))).astype(np.float32)
