@@ -1,0 +1,110 @@
+"""The recognizers' vocabulary: built from the content, commands and safety triggers, plus everyday talk."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+
+from hypothesis import given, strategies as st
+
+from voice_guide.content import Library
+from voice_guide.matcher import Kind, Matcher
+from voice_guide.text import clean
+from voice_guide.vocabulary import (build_vocabulary, general_sentences, language_model_arpa, number_words,
+                                    pattern_phrases, restrict, spoken, with_contractions)
+
+
+def test_spoken_form_is_what_a_recognizer_writes() -> None:
+    assert spoken("What's Stage 4 breast cancer?") == "what's stage four breast cancer"
+    assert spoken("Fever of 100.4°F") == "fever of one hundred four f"
+    assert number_words(988) == "nine hundred eighty eight"
+    assert number_words(2005) == "two zero zero five"
+
+
+def test_contractions_are_added_as_spoken_variants() -> None:
+    assert with_contractions("i can not breathe") == ["i can not breathe", "i can't breathe"]
+    assert with_contractions("where does it spread") == ["where does it spread"]
+
+
+def test_regular_expressions_are_spelled_out_as_phrases() -> None:
+    phrases = pattern_phrases(r"\b(can ?not|unable to) (breathe|catch my breath)\b")
+    assert {"can not breathe", "cannot breathe", "unable to catch my breath"} <= set(phrases)
+    assert pattern_phrases(r"\bchest.{0,40}pain") == ["chest", "pain"]
+    assert pattern_phrases(r"\bsuicid") == ["suicid"]
+
+
+def test_vocabulary_covers_every_section_command_and_safety_trigger(library: Library, matcher: Matcher) -> None:
+    vocab = build_vocabulary(library, extra_commands=["hey guide"])
+    domain = set(vocab.domain)
+    for section in library.sections:
+        assert spoken(section.title) in domain
+        assert all(spoken(e) in domain for e in section.examples)
+    for command, spec in matcher.commands.items():
+        assert set(spoken(p) for p in spec.phrases) & set(vocab.commands), command
+    assert "hey guide" in vocab.commands
+    assert {"can not breathe", "can't breathe", "kill myself"} <= set(vocab.safety)
+    triggered = sum(1 for p in vocab.safety if matcher.safety_kind(clean(p)))
+    assert triggered / len(vocab.safety) > 0.8
+    assert set(vocab.phrases()) >= domain
+
+
+def test_everyday_sentences_are_out_of_domain(matcher: Matcher) -> None:
+    """They exist so that off-topic speech has its own words: none may ask for a section."""
+    general = general_sentences()
+    assert len(general) >= 200
+    answered = [s for s in general if matcher.match(s).kind in (Kind.ANSWER, Kind.COMMAND)]
+    assert len(answered) <= 0.05 * len(general), answered
+
+
+def test_restrict_cuts_sentences_at_unknown_words() -> None:
+    known = {"where", "does", "it", "spread", "to"}.__contains__
+    assert restrict(["where does xyzzy spread to", "quux"], known) == ["where does", "spread to"]
+
+
+def _parse(arpa: str) -> dict[int, dict[tuple[str, ...], tuple[float, float]]]:
+    grams: dict[int, dict[tuple[str, ...], tuple[float, float]]] = defaultdict(dict)
+    order = 0
+    for line in arpa.splitlines():
+        if m := re.match(r"\\(\d)-grams:", line):
+            order = int(m.group(1))
+        elif order and line and not line.startswith("\\"):
+            parts = line.split()
+            words = tuple(parts[1 : 1 + order])
+            backoff = float(parts[1 + order]) if len(parts) > 1 + order else 0.0
+            grams[order][words] = (float(parts[0]), backoff)
+    return grams
+
+
+def _prob(grams: dict[int, dict[tuple[str, ...], tuple[float, float]]], history: tuple[str, ...], word: str) -> float:
+    """P(word | history) by ARPA back-off."""
+    for n in range(len(history), -1, -1):
+        ctx = history[len(history) - n :]
+        if ctx + (word,) in grams[n + 1]:
+            p = grams[n + 1][ctx + (word,)][0]
+            backoff = sum(grams[len(history[i:])][history[i:]][1] for i in range(len(history) - n)
+                          if history[i:] in grams[len(history[i:])])
+            return 10 ** (p + backoff)
+    raise KeyError(word)
+
+
+CORPUS = ["where does breast cancer spread", "does breast cancer spread to the bones", "stop", "stop talking",
+          "what is metastatic breast cancer", "is it still breast cancer"]
+
+
+def test_language_model_is_a_proper_distribution() -> None:
+    grams = _parse(language_model_arpa(CORPUS))
+    vocab = [w for (w,) in grams[1] if w != "<s>"]
+    for history in [("<s>",), ("breast",), ("does", "breast"), ("<s>", "stop"), ("the", "bones")]:
+        total = sum(_prob(grams, history, w) for w in vocab)
+        assert math.isclose(total, 1.0, rel_tol=1e-3), (history, total)
+    assert _prob(grams, ("breast",), "cancer") > 0.5
+
+
+@given(st.lists(st.lists(st.sampled_from("a b c d e stop".split()), min_size=1, max_size=6).map(" ".join), min_size=1, max_size=12))
+def test_property_language_model_sums_to_one_after_any_seen_word(sentences: list[str]) -> None:
+    grams = _parse(language_model_arpa(sentences))
+    vocab = [w for (w,) in grams[1] if w != "<s>"]
+    for (w,) in grams[1]:
+        total = sum(_prob(grams, (w,), x) for x in vocab)
+        assert math.isclose(total, 1.0, rel_tol=1e-3)

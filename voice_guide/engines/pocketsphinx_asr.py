@@ -1,0 +1,181 @@
+"""pocketsphinx: the embedded recognizer. Its PyPI package ships a US English model, so it works
+right after install with no download.
+
+Biased toward the content with a trigram language model built at start-up from the vocabulary
+(content, commands, safety triggers) *and* everyday out-of-domain sentences, so speech about
+something else comes out as other words and is rejected downstream rather than forced into a
+section. ``set_phrases`` switches to a small model of just those phrases (plus the everyday
+sentences, for the same reason) and back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from voice_guide.audio import RATE, AudioChunk, Clip
+from voice_guide.errors import EngineError, ModelError
+from voice_guide.protocols import Transcript
+from voice_guide.vocabulary import Vocabulary, language_model_arpa, restrict
+
+_LOGGER = logging.getLogger(__name__)
+
+_NOT_WORDS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>", "[unk]"}
+
+
+@dataclass(frozen=True)
+class PocketsphinxSettings:
+    domain_weight: int = 3
+    """How many times the content and command phrases count in the language model."""
+    language_weight: float = 6.5
+    word_insertion_penalty: float = 0.65
+    min_word_confidence: float = 0.0
+    """Words whose posterior is below this are dropped from the transcript (0 keeps all)."""
+    alternatives: int = 3
+    dither: bool = True
+    """Tiny noise against digitally silent input (files, generated audio)."""
+
+
+def shipped_model() -> tuple[Path, Path]:
+    """(acoustic model folder, pronunciation dictionary) of the model the PyPI package ships."""
+    try:
+        import pocketsphinx
+    except ImportError as exc:
+        raise EngineError("pocketsphinx is not installed; run 'pip install pocketsphinx'") from exc
+    base = Path(pocketsphinx.get_model_path()) / "en-us"
+    hmm, dictionary = base / "en-us", base / "cmudict-en-us.dict"
+    if not (hmm / "mdef").exists() or not dictionary.exists():
+        raise ModelError(f"the pocketsphinx English model is incomplete at {base}; reinstall: 'pip install --force-reinstall pocketsphinx'")
+    return hmm, dictionary
+
+
+class PocketsphinxRecognizer:
+    """Recognizer protocol over pocketsphinx 5. Build once; it streams one utterance at a time."""
+
+    name = "pocketsphinx"
+
+    def __init__(self, vocabulary: Vocabulary, settings: PocketsphinxSettings | None = None,
+                 model: str | Path | None = None) -> None:
+        import pocketsphinx
+
+        self._ps: Any = pocketsphinx
+        self.settings = settings or PocketsphinxSettings()
+        self.vocabulary = vocabulary
+        if model is not None:
+            hmm = Path(model)
+            dictionaries = sorted(hmm.glob("*.dict")) + sorted(hmm.parent.glob("*.dict"))
+            if not (hmm / "mdef").exists() or not dictionaries:
+                raise ModelError(f"{hmm} is not a pocketsphinx acoustic model (needs mdef and a *.dict beside it)")
+            dictionary = dictionaries[0]
+        else:
+            hmm, dictionary = shipped_model()
+        st = self.settings
+        try:
+            self._decoder = pocketsphinx.Decoder(
+                hmm=str(hmm), dict=str(dictionary), lm=None, loglevel="FATAL",
+                lw=st.language_weight, wip=st.word_insertion_penalty, dither=st.dither,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
+        self._searches: dict[tuple[str, ...] | None, str] = {}
+        self._in_utterance = False
+        self._add_search(None, vocabulary.corpus(st.domain_weight))
+        self._activate(None)
+
+    # -- language models ------------------------------------------------------------------------
+    def known(self, word: str) -> bool:
+        return self._decoder.lookup_word(word) is not None
+
+    def _add_search(self, key: tuple[str, ...] | None, sentences: Sequence[str]) -> None:
+        corpus = restrict(sentences, self.known)
+        if not corpus:
+            raise EngineError("no phrase to listen for is in the pocketsphinx dictionary; check the content's language")
+        arpa = language_model_arpa(corpus)
+        name = f"lm{len(self._searches)}"
+        # The model is read from a file; it holds content phrases only and is deleted at once.
+        with tempfile.TemporaryDirectory(prefix="voice-guide-lm-") as folder:
+            path = os.path.join(folder, "domain.arpa")
+            Path(path).write_text(arpa, encoding="utf-8")
+            try:
+                lm = self._ps.NGramModel(self._decoder.config, self._decoder.logmath, path)
+                self._decoder.add_lm(name, lm)
+            except (RuntimeError, ValueError) as exc:
+                raise EngineError(f"pocketsphinx rejected the generated language model ({exc})") from exc
+        self._searches[key] = name
+        _LOGGER.info("pocketsphinx: language model %s from %d sentences", name, len(corpus))
+
+    def _activate(self, key: tuple[str, ...] | None) -> None:
+        self._decoder.activate_search(self._searches[key])
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        self.reset()
+        if phrases is None:
+            self._activate(None)
+            return
+        key = tuple(phrases)
+        if key not in self._searches:
+            from voice_guide.vocabulary import spoken, with_contractions
+
+            narrowed = [s for p in phrases for s in with_contractions(spoken(p))]
+            self._add_search(key, narrowed * self.settings.domain_weight + list(self.vocabulary.general))
+        self._activate(key)
+
+    # -- streaming ------------------------------------------------------------------------------
+    def accept(self, chunk: AudioChunk) -> None:
+        audio = chunk.audio if chunk.rate == RATE else Clip(chunk.audio, chunk.rate).resampled(RATE).audio
+        if not self._in_utterance:
+            self._decoder.start_utt()
+            self._in_utterance = True
+        try:
+            self._decoder.process_raw(audio, False, False)
+        except RuntimeError as exc:
+            raise EngineError(f"pocketsphinx failed while decoding ({exc})") from exc
+
+    def finish(self) -> Transcript:
+        if not self._in_utterance:
+            return Transcript("", 0.0)
+        self._in_utterance = False
+        try:
+            self._decoder.end_utt()
+        except RuntimeError as exc:
+            raise EngineError(f"pocketsphinx failed to finish the utterance ({exc})") from exc
+        hyp = self._decoder.hyp()
+        if hyp is None:
+            return Transcript("", 0.0)
+        st = self.settings
+        words = [s.word for s in self._decoder.seg() if self._is_word(s.word) and s.prob >= st.min_word_confidence]
+        text = " ".join(_base(w) for w in words)
+        alternatives: list[str] = []
+        if st.alternatives > 1:
+            for i, nbest in enumerate(self._decoder.nbest()):
+                if i >= 4 * st.alternatives or len(alternatives) >= st.alternatives - 1:
+                    break
+                alt = " ".join(_base(w) for w in nbest.hypstr.split() if self._is_word(w))
+                if alt and alt != text and alt not in alternatives:
+                    alternatives.append(alt)
+        _LOGGER.debug("pocketsphinx heard %r (p=%.2f)", text, hyp.prob)
+        return Transcript(text, float(hyp.prob), tuple(alternatives))
+
+    @staticmethod
+    def _is_word(word: str) -> bool:
+        return word not in _NOT_WORDS and not word.startswith("+") and not word.startswith("[")
+
+    def reset(self) -> None:
+        if self._in_utterance:
+            self._in_utterance = False
+            try:
+                self._decoder.end_utt()
+            except RuntimeError:
+                pass
+
+    def close(self) -> None:
+        self.reset()
+
+
+def _base(word: str) -> str:
+    """'read(2)' -> 'read': pronunciation variants are the same word."""
+    return word.split("(", 1)[0]

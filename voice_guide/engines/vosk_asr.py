@@ -1,0 +1,170 @@
+"""vosk: the primary recognizer, when a vosk model folder is installed.
+
+The model comes from ``--model PATH``, else ``$VOICE_GUIDE_VOSK_MODEL``, else a model folder under
+``models/``. ``Model(lang=...)`` is never called (it may download or exit the process). Biasing uses
+vosk's runtime grammar (small "lgraph" models only): the content's phrases and words plus "[unk]",
+so speech about something else comes out as "[unk]" and is rejected instead of forced into a section.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from voice_guide.audio import RATE, AudioChunk, Clip
+from voice_guide.errors import EngineError, ModelError
+from voice_guide.protocols import Transcript
+from voice_guide.vocabulary import Vocabulary
+
+_LOGGER = logging.getLogger(__name__)
+
+ENV_MODEL = "VOICE_GUIDE_VOSK_MODEL"
+DEFAULT_MODEL_NAME = "vosk-model-small-en-us-0.15"
+UNKNOWN = "[unk]"
+MODEL_PARTS = ("am", "conf")
+
+
+@dataclass(frozen=True)
+class VoskSettings:
+    max_grammar_phrases: int = 3000
+    """Safety triggers are many; the grammar keeps the content and commands first, then these."""
+    alternatives: int = 3
+
+
+def is_model_folder(path: Path) -> bool:
+    return path.is_dir() and all((path / part).is_dir() for part in MODEL_PARTS)
+
+
+def find_model(model: str | Path | None = None, models_dir: str | Path = "models") -> Path | None:
+    """The vosk model to use, or None when none is installed (``--model`` that is wrong raises)."""
+    if model is not None:
+        path = Path(model)
+        if not is_model_folder(path):
+            raise ModelError(f"{path} is not a vosk model folder (needs am/ and conf/); "
+                             f"run 'voice-guide model download' or pass the unpacked folder")
+        return path
+    env = os.environ.get(ENV_MODEL)
+    if env:
+        path = Path(env)
+        if not is_model_folder(path):
+            raise ModelError(f"${ENV_MODEL}={env} is not a vosk model folder (needs am/ and conf/); fix or unset it")
+        return path
+    folder = Path(models_dir)
+    preferred = folder / DEFAULT_MODEL_NAME
+    if is_model_folder(preferred):
+        return preferred
+    if folder.is_dir():
+        for candidate in sorted(folder.iterdir()):
+            if is_model_folder(candidate):
+                return candidate
+    return None
+
+
+class VoskRecognizer:
+    """Recognizer protocol over vosk's KaldiRecognizer, biased by a runtime grammar."""
+
+    name = "vosk"
+
+    def __init__(self, model_path: str | Path, vocabulary: Vocabulary | None = None,
+                 phrases: Sequence[str] | None = None, settings: VoskSettings | None = None) -> None:
+        try:
+            import vosk
+        except ImportError as exc:
+            raise EngineError("vosk is not installed; run 'pip install vosk'") from exc
+        self._vosk: Any = vosk
+        self.settings = settings or VoskSettings()
+        path = Path(model_path)
+        if not is_model_folder(path):
+            raise ModelError(f"{path} is not a vosk model folder (needs am/ and conf/)")
+        vosk.SetLogLevel(-1)
+        try:
+            self._model = vosk.Model(str(path))
+        except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
+            raise ModelError(f"vosk could not load the model in {path} ({exc}); download it again") from exc
+        self.model_path = path
+        self._domain = self._grammar(phrases if phrases is not None else _phrases(vocabulary, self.settings))
+        self._grammar_now: list[str] | None = self._domain
+        self._rec: Any = None
+        self._new_recognizer()
+
+    @staticmethod
+    def _grammar(phrases: Sequence[str] | None) -> list[str] | None:
+        if phrases is None:
+            return None
+        return list(dict.fromkeys(p.strip().lower() for p in phrases if p.strip())) + [UNKNOWN]
+
+    def _new_recognizer(self) -> None:
+        try:
+            if self._grammar_now is None:
+                rec = self._vosk.KaldiRecognizer(self._model, RATE)
+            else:
+                rec = self._vosk.KaldiRecognizer(self._model, RATE, json.dumps(self._grammar_now, ensure_ascii=False))
+        except Exception as exc:
+            raise EngineError(f"vosk could not start a recognizer ({exc}); is this a small model that takes a grammar?") from exc
+        rec.SetMaxAlternatives(self.settings.alternatives)
+        rec.SetWords(True)
+        self._rec = rec
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        """Narrow the grammar to ``phrases`` (plus "[unk]"); None restores the content grammar."""
+        self._grammar_now = self._domain if phrases is None else self._grammar(phrases)
+        self._new_recognizer()
+
+    def accept(self, chunk: AudioChunk) -> None:
+        audio = chunk.audio if chunk.rate == RATE else Clip(chunk.audio, chunk.rate).resampled(RATE).audio
+        try:
+            self._rec.AcceptWaveform(audio)
+        except Exception as exc:
+            raise EngineError(f"vosk failed while decoding ({exc})") from exc
+
+    def finish(self) -> Transcript:
+        try:
+            raw = self._rec.FinalResult()
+        except Exception as exc:
+            raise EngineError(f"vosk failed to finish the utterance ({exc})") from exc
+        transcript = parse_result(raw)
+        _LOGGER.debug("vosk heard %r", transcript.text)
+        return transcript
+
+    def reset(self) -> None:
+        self._rec.Reset()
+
+    def close(self) -> None:
+        self._rec = None
+
+
+def _phrases(vocabulary: Vocabulary | None, settings: VoskSettings) -> list[str] | None:
+    if vocabulary is None:
+        return None
+    first = list(dict.fromkeys(vocabulary.domain + vocabulary.commands))
+    words = sorted({w for p in vocabulary.domain for w in p.split()})
+    room = max(0, settings.max_grammar_phrases - len(first) - len(words))
+    return first + words + list(vocabulary.safety[:room])
+
+
+def parse_result(raw: str) -> Transcript:
+    """vosk's JSON result -> Transcript. "[unk]" stays in the text (once per run of unknown words):
+    it is a word no section knows, so the matcher counts it against every section."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise EngineError(f"vosk returned something that is not JSON ({exc})") from exc
+    options = data.get("alternatives")
+    if options:
+        texts = [(str(o.get("text", "")), float(o.get("confidence", 0.0))) for o in options]
+    else:
+        words = data.get("result") or []
+        conf = sum(float(w.get("conf", 0.0)) for w in words) / len(words) if words else 0.0
+        texts = [(str(data.get("text", "")), conf)]
+    cleaned = []
+    for text, conf in texts:
+        tokens = text.split()
+        kept = [t for i, t in enumerate(tokens) if not (t == UNKNOWN and i and tokens[i - 1] == UNKNOWN)]
+        cleaned.append((" ".join(kept), conf))
+    best, confidence = cleaned[0]
+    alternatives = tuple(dict.fromkeys(t for t, _ in cleaned[1:] if t and t != best))
+    return Transcript(best, confidence if best else 0.0, alternatives)

@@ -1,0 +1,413 @@
+"""The speech loop: source -> endpoint + recognizer -> dialogue -> speaker -> sink.
+
+One thread, timed by audio: the endpointer and the idle timer count the chunks they are given, so
+the same loop runs on a microphone, a WAV file or a list of chunks in a test. Wall-clock time is
+only *measured* (``Timings``), never used to decide anything.
+
+- Modes: push-to-talk (a key starts one turn; kiosk default), wake phrase, continuous.
+- Turn-taking (files) or duplex (microphone): in duplex mode the input keeps flowing while the guide
+  speaks, and is ignored except for a short "stop" (barge-in, can be turned off); a stop key works
+  in both. Playback is checked for a stop between chunks.
+- Kiosk idle reset: quiet audio time reaches the dialogue as ``Idle`` events.
+- Privacy: nothing is written anywhere; transcripts are logged only at DEBUG.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator, Protocol
+
+from voice_guide.audio import AudioChunk
+from voice_guide.dialogue import (Dialogue, Earcon, End, Heard, Idle, KeyPressed, Listen, ListenStarted, NoInput,
+                                  ResetSession, SetVoice, SpeechFinished, Start, State, Turn)
+from voice_guide.earcons import Earcons
+from voice_guide.endpoint import EndpointEvent, Endpointer, EndpointSettings
+from voice_guide.protocols import AudioSink, Recognizer, Synthesizer, Transcript, Voice
+from voice_guide.speaker import Speaker
+from voice_guide.text import clean
+
+_LOGGER = logging.getLogger(__name__)
+
+TALK_KEYS = ("space",)
+STOP_COMMAND = "stop"
+
+
+class Mode(str, Enum):
+    PUSH_TO_TALK = "push_to_talk"
+    WAKE = "wake"
+    CONTINUOUS = "continuous"
+
+
+@dataclass(frozen=True)
+class LoopSettings:
+    mode: Mode = Mode.CONTINUOUS
+    duplex: bool = False
+    """Input keeps flowing while the guide speaks (live microphone); else strict turn-taking."""
+    barge_in: bool = True
+    """In duplex mode, a spoken "stop" cuts the guide off (turn off in noisy rooms; keys still work)."""
+    barge_in_max_ms: int = 1500
+    """Only a short utterance can be a barge-in: the guide's own voice through the mic runs longer."""
+    wake_phrase: str = "hey guide"
+    greet: bool = True
+    idle_tick_ms: int = 1000
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    barge_in_endpoint: EndpointSettings = field(
+        default_factory=lambda: EndpointSettings(trailing_silence_ms=300, initial_silence_ms=10**9))
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds measured from the end of speech (the endpoint), not counting its silence."""
+
+    asr_final_ms: float
+    match_ms: float
+    first_audio_ms: float | None
+    """First reply sample of any kind (an earcon, or speech) at the sink."""
+    first_speech_ms: float | None
+    """First sample of the spoken reply at the sink."""
+
+    def to_json(self) -> dict[str, float | None]:
+        def r(v: float | None) -> float | None:
+            return None if v is None else round(v, 1)
+
+        return {"asr_final_ms": r(self.asr_final_ms), "match_ms": r(self.match_ms),
+                "first_audio_ms": r(self.first_audio_ms), "first_speech_ms": r(self.first_speech_ms)}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One handled utterance: what was heard, what the guide did, and how fast."""
+
+    transcript: Transcript
+    turn: Turn
+    timings: Timings
+    audio_ms: float
+    """Where the utterance ended in the input (audio time)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"transcript": self.transcript.text, **self.turn.to_json(), "timings": self.timings.to_json()}
+
+
+class Captions(Protocol):
+    def caption(self, who: str, text: str) -> None: ...
+
+    def status(self, state: str, topic: str | None = None) -> None: ...
+
+
+class _LoopSink:
+    """Passes chunks to the real sink and gives the loop a turn between chunks."""
+
+    def __init__(self, sink: AudioSink, between: Callable[[AudioChunk], None]) -> None:
+        self.sink = sink
+        self.between = between
+
+    def play(self, chunks: Iterable[AudioChunk], stop: Any = None) -> bool:
+        def feed() -> Iterator[AudioChunk]:
+            for chunk in chunks:
+                yield chunk
+                self.between(chunk)
+
+        return self.sink.play(feed(), stop)
+
+    def close(self) -> None:
+        self.sink.close()
+
+
+class Loop:
+    """Runs a guide session over an audio source. ``run`` returns every handled utterance."""
+
+    def __init__(self, dialogue: Dialogue, recognizer: Recognizer, synthesizer: Synthesizer, sink: AudioSink,
+                 settings: LoopSettings | None = None, earcons: Earcons | None = None,
+                 keys: "queue.Queue[str] | None" = None, captions: Captions | None = None,
+                 on_utterance: Callable[[Utterance], None] | None = None,
+                 clock: Callable[[], float] = time.perf_counter, voice_id: str | None = None) -> None:
+        self.dialogue = dialogue
+        self.recognizer = recognizer
+        self.settings = settings or LoopSettings()
+        self.sink = _LoopSink(sink, self._between_chunks)
+        self.speaker = Speaker(synthesizer, self.sink, on_sentence=self._caption_sentence)
+        self.earcons = earcons
+        self.keys = keys
+        self.captions = captions
+        self.on_utterance = on_utterance
+        self.clock = clock
+        self.voice = Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume, voice_id=voice_id)
+        self.endpointer = Endpointer(self.settings.endpoint)
+        self.barge = Endpointer(self.settings.barge_in_endpoint)
+        self.results: list[Utterance] = []
+        self.stops: list[float] = []
+        """Audio time (ms) of each stop that cut the guide off."""
+        self._input: Iterator[AudioChunk] = iter(())
+        self._speaking = False
+        self._open = self.settings.mode is Mode.CONTINUOUS
+        self._phrases: tuple[str, ...] | None = None
+        self._ended = False
+        self._idle_ms = 0.0
+        self._audio_ms = 0.0
+        self._owed_ms = 0.0
+        self._mark: float | None = None
+        self._first_audio: float | None = None
+        self._first_speech: float | None = None
+        self._in_speech_audio = False
+
+    # -- public ---------------------------------------------------------------------------------
+    def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
+        self._input = iter(source)
+        if self.settings.greet:
+            self._perform(self.dialogue.handle(Start()))
+        self._arm()
+        while not self._ended:
+            self._poll_keys()
+            chunk = next(self._input, None)
+            if chunk is None:
+                self._flush()
+                break
+            self._listen(chunk)
+        return self.results
+
+    # -- listening ------------------------------------------------------------------------------
+    def _arm(self) -> None:
+        st = self.settings
+        waiting_for_reply = self.dialogue.state is State.CLARIFYING
+        timer = self._open and (st.mode is not Mode.CONTINUOUS or waiting_for_reply)
+        self.endpointer.arm(initial_silence=timer)
+        self.recognizer.reset()
+
+    def _listen(self, chunk: AudioChunk) -> None:
+        self._audio_ms += chunk.milliseconds
+        step = self.endpointer.push(chunk)
+        listening = self._open or self.settings.mode is Mode.WAKE
+        if listening:
+            for piece in step.audio:
+                self.recognizer.accept(piece)
+        if step.event in (EndpointEvent.ENDED, EndpointEvent.MAX_LENGTH):
+            self._idle_ms = 0.0
+            if listening:
+                self._utterance()
+            self._arm()
+        elif step.event is EndpointEvent.NO_INPUT and self._open:
+            self._perform(self.dialogue.handle(NoInput()))
+            self._arm()
+        elif not self.endpointer.in_speech:
+            self._tick_idle(chunk.milliseconds)
+
+    def _utterance(self) -> None:
+        end = self.clock()
+        transcript = self.recognizer.finish()
+        asr = self.clock()
+        text = transcript.text
+        _LOGGER.debug("heard %r (confidence %.2f)", text, transcript.confidence)
+        if self.settings.mode is Mode.WAKE and not self._open:
+            rest = self._after_wake(text)
+            if rest is None:
+                return
+            self._open = True
+            if not rest:
+                self._perform(self.dialogue.handle(ListenStarted()))
+                return
+            text = rest
+        if self.captions is not None and text:
+            self.captions.caption("you", text)
+        turn = self.dialogue.handle(Heard(text))
+        matched = self.clock()
+        self._mark, self._first_audio, self._first_speech = end, None, None
+        self._perform(turn)
+        timings = Timings(1000 * (asr - end), 1000 * (matched - asr),
+                          None if self._first_audio is None else 1000 * (self._first_audio - end),
+                          None if self._first_speech is None else 1000 * (self._first_speech - end))
+        self._mark = None
+        result = Utterance(Transcript(text, transcript.confidence, transcript.alternatives), turn, timings, self._audio_ms)
+        self.results.append(result)
+        if self.on_utterance is not None:
+            self.on_utterance(result)
+        if self.settings.mode is not Mode.CONTINUOUS:
+            self._open = self._keeps_listening(turn)
+
+    def _after_wake(self, text: str) -> str | None:
+        """The words after the wake phrase, or None when the utterance did not start with it."""
+        words, wake = clean(text).split(), clean(self.settings.wake_phrase).split()
+        for start in range(min(2, len(words))):
+            if words[start : start + len(wake)] == wake:
+                return " ".join(words[start + len(wake):])
+        return None
+
+    def _keeps_listening(self, turn: Turn) -> bool:
+        asks = turn.kind in ("clarify", "no_input", "no_match") or self.dialogue.state is State.CLARIFYING
+        return asks and any(isinstance(a, Listen) for a in turn.actions)
+
+    def _flush(self) -> None:
+        """The input ended: an utterance still being spoken is handled as if it had ended."""
+        if self.endpointer.in_speech and (self._open or self.settings.mode is Mode.WAKE):
+            self._utterance()
+
+    def _tick_idle(self, ms: float) -> None:
+        if self._speaking:
+            return
+        self._idle_ms += ms
+        if self._idle_ms >= self.settings.idle_tick_ms:
+            seconds, self._idle_ms = self._idle_ms / 1000.0, 0.0
+            turn = self.dialogue.handle(Idle(seconds))
+            if turn.actions:
+                self._perform(turn)
+                if turn.kind == "reset" and self.settings.mode is not Mode.CONTINUOUS:
+                    self._open = False
+
+    # -- keys -----------------------------------------------------------------------------------
+    def _poll_keys(self) -> None:
+        if self.keys is None:
+            return
+        while True:
+            try:
+                key = self.keys.get_nowait()
+            except queue.Empty:
+                return
+            self._key(key)
+
+    def _key(self, key: str) -> None:
+        self._idle_ms = 0.0
+        if key in TALK_KEYS:
+            if self._speaking:
+                self.speaker.stop()
+            self._open = True
+            self._perform(self.dialogue.handle(ListenStarted()))
+            self._arm()
+            return
+        command = _key_commands(self.dialogue).get(key)
+        if command is None:
+            return
+        if command == STOP_COMMAND and self._speaking:
+            self._stop_now()
+            return
+        self._perform(self.dialogue.handle(KeyPressed(command)))
+
+    def _stop_now(self) -> None:
+        self.stops.append(self._audio_ms)
+        self.speaker.stop()
+
+    # -- speaking -------------------------------------------------------------------------------
+    def _perform(self, turn: Turn) -> None:
+        for action in turn.actions:
+            if isinstance(action, SetVoice):
+                self.voice = Voice(rate_wpm=action.rate_wpm, volume=action.volume, voice_id=self.voice.voice_id)
+            elif isinstance(action, Earcon):
+                self._earcon(action.name)
+            elif isinstance(action, Listen):
+                self._narrow(action.phrases)
+            elif isinstance(action, ResetSession):
+                self._narrow(None)
+            elif isinstance(action, End):
+                self._end_session()
+        if turn.text:
+            if self.captions is not None:
+                self.captions.status("speaking", self._topic(turn))
+            interrupted = self._speak(turn.text)
+            if self.dialogue.state is State.ANSWERING:  # any other event would also reset the idle timer
+                self.dialogue.handle(SpeechFinished(interrupted))
+        if self.captions is not None:
+            self.captions.status("listening" if self._open else "idle")
+
+    def _earcon(self, name: str) -> None:
+        if self.earcons is None:
+            return
+        clip = self.earcons.get(name, self.voice.volume)
+        if clip.audio:
+            self.speaker.stop_event.clear()
+            self._speaking = True
+            try:
+                self.sink.play(clip.chunks(50), self.speaker.stop_event)
+            finally:
+                self._speaking = False
+
+    def _speak(self, text: str) -> bool:
+        """Speak ``text``; True when a stop cut it short."""
+        self._speaking = True
+        self._in_speech_audio = True
+        if self.settings.duplex and self.settings.barge_in:
+            self.recognizer.set_phrases(self._stop_phrases())
+        self.barge.arm(initial_silence=False)
+        try:
+            spoken = self.speaker.say(text, self.voice)
+        finally:
+            self._speaking = False
+            self._in_speech_audio = False
+            if self.settings.duplex and self.settings.barge_in:
+                self.recognizer.set_phrases(self._phrases)
+        if spoken.interrupted:
+            _LOGGER.info("speech stopped")
+        return spoken.interrupted
+
+    def _between_chunks(self, chunk: AudioChunk) -> None:
+        """Runs after each played chunk: timings, keys, and (duplex) the input that arrived meanwhile."""
+        now = self.clock()
+        if self._mark is not None:
+            if self._first_audio is None:
+                self._first_audio = now
+            if self._first_speech is None and self._in_speech_audio:
+                self._first_speech = now
+        self._poll_keys()
+        if not self.settings.duplex:
+            return
+        self._owed_ms += chunk.milliseconds
+        while self._owed_ms > 0:
+            heard = next(self._input, None)
+            if heard is None:
+                self.speaker.stop()
+                self._ended = True
+                return
+            self._owed_ms -= heard.milliseconds
+            self._audio_ms += heard.milliseconds
+            self._barge_in(heard)
+
+    def _barge_in(self, chunk: AudioChunk) -> None:
+        """While speaking, only a short "stop" is heard; everything else (our own voice too) is ignored."""
+        step = self.barge.push(chunk)
+        if not (self.settings.barge_in and self._speaking):
+            return
+        for piece in step.audio:
+            self.recognizer.accept(piece)
+        if step.event is EndpointEvent.ENDED:
+            transcript = self.recognizer.finish()
+            short = self.barge.utterance_ms <= self.settings.barge_in_max_ms + self.settings.barge_in_endpoint.trailing_silence_ms
+            if short and self.dialogue.matcher.command_of(clean(transcript.text), (STOP_COMMAND,)):
+                self._stop_now()
+        elif step.event is EndpointEvent.MAX_LENGTH:
+            self.recognizer.reset()
+
+    def _stop_phrases(self) -> tuple[str, ...]:
+        spec = self.dialogue.matcher.commands.get(STOP_COMMAND)
+        return spec.phrases if spec is not None else (STOP_COMMAND,)
+
+    def _narrow(self, phrases: tuple[str, ...] | None) -> None:
+        if phrases != self._phrases:
+            self._phrases = phrases
+            self.recognizer.set_phrases(phrases)
+
+    def _end_session(self) -> None:
+        """Goodbye: the next person starts a new session (a kiosk never exits by voice)."""
+        self.dialogue.reset()
+        self._narrow(None)
+        self.voice = Voice(rate_wpm=self.dialogue.rate_wpm, volume=self.dialogue.volume, voice_id=self.voice.voice_id)
+        if self.settings.mode is not Mode.CONTINUOUS:
+            self._open = False
+
+    def _caption_sentence(self, sentence: str) -> None:
+        if self.captions is not None:
+            self.captions.caption("guide", sentence)
+
+    def _topic(self, turn: Turn) -> str | None:
+        if turn.section is None:
+            return None
+        return self.dialogue.library.section(turn.section).title
+
+
+def _key_commands(dialogue: Dialogue) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for command, keys in dialogue.matcher.key_bindings().items():
+        for key in keys:
+            mapping.setdefault(key, command)
+    return mapping
+
