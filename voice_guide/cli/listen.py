@@ -1,0 +1,227 @@
+"""``voice-guide listen``: the speech loop on the microphone, a WAV file, or raw PCM on stdin."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import queue
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from voice_guide.audio import AudioChunk, chunk_stream, read_wav
+from voice_guide.cli.common import add_content_args, load_content, print_json
+from voice_guide.cli.config import add_config_arg
+from voice_guide.config import SpeechSettings
+from voice_guide.dialogue import Dialogue
+from voice_guide.earcons import EarconSettings, Earcons
+from voice_guide.endpoint import EndpointSettings
+from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
+from voice_guide.errors import DeviceError
+from voice_guide.loop import Loop, LoopSettings, Mode, Utterance
+from voice_guide.protocols import AudioSink
+from voice_guide.settings import MODES, load_settings
+from voice_guide.sinks import WavFileSink
+from voice_guide.vocabulary import build_vocabulary
+
+_LOGGER = logging.getLogger(__name__)
+
+EXAMPLES = """\
+examples:
+  voice-guide listen                                   # live: microphone and speaker (push-to-talk: Space)
+  voice-guide listen --mode continuous                 # headset use: no button
+  voice-guide listen --input question.wav --json       # one JSON object per utterance
+  voice-guide listen --input question.wav --output reply.wav
+  sox q.wav -t raw -r 16000 -c 1 -b 16 -e signed - | voice-guide listen --input - --json
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "listen", help="the voice loop: hear questions, answer aloud",
+        description="Listens for spoken questions and commands and answers aloud from the content packs. "
+        "Live on the microphone, or on a recording (--input FILE.wav, or - for raw 16 kHz 16-bit mono PCM on "
+        "stdin) where every utterance is handled in turn. Nothing heard is stored.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--input", metavar="FILE", help="a WAV file (any rate/channels), or - for raw PCM on stdin")
+    p.add_argument("--output", metavar="FILE", help="write the spoken replies to this WAV file")
+    p.add_argument("--json", action="store_true", help="print one JSON object per utterance")
+    p.add_argument("--no-speak", action="store_true", help="do not synthesize replies (routing only)")
+    p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), help="recognizer (default auto: vosk if a model is installed)")
+    p.add_argument("--model", metavar="PATH", help="vosk model folder (else $VOICE_GUIDE_VOSK_MODEL, else models/<name>/)")
+    p.add_argument("--mode", choices=MODES, help="how listening starts (live default push_to_talk; files: continuous)")
+    p.add_argument("--wake-phrase", help='wake phrase in wake mode (default "hey guide")')
+    p.add_argument("--no-barge-in", action="store_true", help='do not listen for "stop" while speaking (noisy rooms)')
+    p.add_argument("--no-earcons", action="store_true", help="no listening/understood/not-understood sounds")
+    p.add_argument("--trailing-silence", type=float, metavar="S", help="silence that ends a question (default 1.0 s)")
+    p.add_argument("--max-utterance", type=float, metavar="S", help="longest question (default 15 s)")
+    p.add_argument("--initial-silence", type=float, metavar="S", help="no-input timeout after listening starts (default 8 s)")
+    p.add_argument("--rate", type=int, metavar="WPM", help="speaking rate (default 150)")
+    p.add_argument("--volume", type=float, metavar="0-1", help="speaking volume")
+    p.add_argument("--voice", metavar="ID", help="pyttsx3 voice id")
+    p.add_argument("--input-device", help="microphone (sounddevice name or index)")
+    p.add_argument("--output-device", help="speaker (sounddevice name or index)")
+    p.add_argument("--greet", action=argparse.BooleanOptionalAction, default=None,
+                   help="greet and give the disclaimer first (default: live yes, files no)")
+    add_config_arg(p)
+    add_content_args(p)
+    p.set_defaults(handler=run_listen)
+
+
+class _DiscardSink:
+    """Plays nowhere (a recording with no --output and no speaker)."""
+
+    def play(self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None) -> bool:
+        for _ in chunks:
+            if stop is not None and stop.is_set():
+                return False
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+class _SilentSynthesizer:
+    """--no-speak: no audio at all."""
+
+    name = "none"
+
+    def synthesize(self, text: str, voice: Any) -> Any:
+        from voice_guide.audio import Clip
+
+        return Clip(b"", 16000)
+
+    def close(self) -> None:
+        pass
+
+
+def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk]:
+    if args.input == "-":
+        return chunk_stream(sys.stdin.buffer)
+    if args.input:
+        return read_wav(Path(args.input)).chunks()
+    from voice_guide.engines import sounddevice_io
+
+    if not sounddevice_io.input_available(_device(device)):
+        raise DeviceError("no microphone found; plug one in (then 'voice-guide doctor'), or use --input FILE.wav")
+    return sounddevice_io.MicrophoneSource(_device(device))
+
+
+def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        return WavFileSink(args.output)
+    from voice_guide.engines import sounddevice_io
+
+    if sounddevice_io.output_available(_device(device)):
+        return sounddevice_io.SpeakerSink(_device(device))
+    if args.input:
+        print("voice-guide: no speaker; replies are not played (use --output FILE.wav to keep them)", file=sys.stderr)
+        return _DiscardSink()
+    raise DeviceError("no speaker found; plug in a speaker or headset (then 'voice-guide doctor'), or use --output FILE.wav")
+
+
+def _device(value: str | None) -> str | int | None:
+    return int(value) if value is not None and value.isdigit() else value
+
+
+@contextlib.contextmanager
+def _keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
+    """Keys from the terminal, one at a time (Space to talk, S to stop, ...), while live."""
+    if not enabled or not sys.stdin.isatty():
+        yield None
+        return
+    import termios
+    import tty
+
+    from voice_guide.keys import key_for_input
+
+    keys: queue.Queue[str] = queue.Queue()
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+
+    def read() -> None:
+        while True:
+            raw = sys.stdin.read(1)
+            if not raw:
+                return
+            if raw == "\x1b":
+                raw += sys.stdin.read(2)
+            key = key_for_input(raw)
+            if key is not None:
+                keys.put(key)
+
+    tty.setcbreak(fd)
+    threading.Thread(target=read, name="voice-guide-keys", daemon=True).start()
+    try:
+        yield keys
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    live = args.input is None
+    settings = load_settings(args.config).override(
+        mode=args.mode or (None if live else "continuous"), engine=args.engine, model=args.model,
+        wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
+        earcons=False if args.no_earcons else None, trailing_silence_s=args.trailing_silence,
+        max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
+        volume=args.volume, input_device=args.input_device, output_device=args.output_device)
+    if args.content:
+        args.content = list(settings.content) + list(args.content)
+    else:
+        args.content = list(settings.content)
+    library, matcher = load_content(args)
+    source = _source(args, settings.input_device)  # devices first: a missing one fails fast
+    speaking = not args.no_speak
+    sink: AudioSink = _sink(args, settings.output_device) if speaking else _DiscardSink()
+    vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase])
+    engine = choose_engine(settings.engine, settings.model)
+    recognizer = create_recognizer(engine, RecognizerRequest(vocabulary, settings.model))
+    where = getattr(recognizer, "model_path", "built-in English model")
+    print(f"voice-guide: recognizer {recognizer.name} ({where}); mode {settings.mode}", file=sys.stderr)
+    dialogue = Dialogue(library, matcher, speech=SpeechSettings(rate_wpm=settings.rate_wpm, volume=settings.volume),
+                        idle_timeout_s=settings.idle_timeout_s, idle_warning_s=settings.idle_warning_s,
+                        volume_cap=settings.volume_cap)
+    endpoint = EndpointSettings(trailing_silence_ms=int(1000 * settings.trailing_silence_s),
+                                max_utterance_ms=int(1000 * settings.max_utterance_s),
+                                initial_silence_ms=int(1000 * settings.initial_silence_s))
+    loop_settings = LoopSettings(mode=Mode(settings.mode), duplex=live, barge_in=settings.barge_in,
+                                 wake_phrase=settings.wake_phrase, endpoint=endpoint,
+                                 greet=live if args.greet is None else args.greet)
+    if speaking:
+        from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
+
+        synthesizer: Any = Pyttsx3Synthesizer()
+    else:
+        synthesizer = _SilentSynthesizer()
+    earcons = Earcons(EarconSettings(enabled=settings.earcons)) if speaking else None
+    captions = None
+    if live and settings.captions:
+        from voice_guide.captions import PlainCaptions
+
+        captions = PlainCaptions(sys.stderr)
+
+    def show(result: Utterance) -> None:
+        if args.json:
+            print_json(result.to_json())
+        elif not live:
+            print(f"you:   {result.transcript.text}\nguide: {result.turn.text}", flush=True)
+
+    try:
+        with _keyboard(live) as keys:
+            if live and keys is not None and settings.mode == "push_to_talk":
+                print("voice-guide: press Space to ask a question (S stops, Q quits the session)", file=sys.stderr)
+            loop = Loop(dialogue, recognizer, synthesizer, sink, loop_settings, earcons=earcons, keys=keys,
+                        captions=captions, on_utterance=show, voice_id=args.voice)
+            loop.run(source)
+    finally:
+        synthesizer.close()
+        sink.close()
+        if hasattr(source, "close"):
+            source.close()
+    if args.output and speaking:
+        print(f"voice-guide: replies written to {args.output}", file=sys.stderr)
+    return 0
