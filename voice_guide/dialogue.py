@@ -497,6 +497,9 @@ class Dialogue:
             return Turn("idle", ())
         self.mem.idle_seconds += seconds
         if self.mem.idle_seconds >= self.idle_timeout_s:
+            if not self._in_use():
+                self.mem.idle_seconds = 0.0  # nothing to forget: stay quiet (a kiosk idles for hours)
+                return Turn("idle", ())
             self.reset()
             return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume), Say(self._p("idle_reset"))))
         if not self.mem.warned and self.mem.idle_seconds >= self.idle_timeout_s - self.idle_warning_s and self.mem.history:
@@ -504,6 +507,12 @@ class Dialogue:
             left = str(int(round(self.idle_timeout_s - self.mem.idle_seconds)))
             return Turn("idle_warning", (Earcon("warning"), Say(self._p("idle_warning", seconds=left))))
         return Turn("idle", ())
+
+    def _in_use(self) -> bool:
+        """Whether anyone has used the guide since the last reset (so there is something to forget)."""
+        default_volume = min(self.speech.volume, self.volume_cap)
+        return bool(self.mem.history or self.mem.choices or self.mem.topics_page is not None
+                    or self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume)
 
     def reset(self) -> None:
         """Forget the session and restore the default rate and volume (next person)."""
