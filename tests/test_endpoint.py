@@ -71,7 +71,14 @@ def test_pre_roll_reaches_the_recognizer_when_speech_starts() -> None:
     heard_ms = sum(c.milliseconds for c in start.audio)
     assert 300 <= heard_ms <= 300 + 2 * 80
     total = sum(c.milliseconds for s in steps for c in s.audio)
-    assert total >= 500 + 1000  # the speech and the trailing silence
+    assert 500 + 300 <= total <= 300 + 500 + 300 + 3 * 80  # pre-roll, speech, and only 300 ms of the silence
+
+
+def test_a_pause_inside_an_utterance_reaches_the_recognizer_whole() -> None:
+    endpointer = Endpointer(EndpointSettings(pre_roll_ms=0))
+    steps = [endpointer.push(c) for c in chunked(quiet(480), tone(480), quiet(800), tone(480), quiet(1600))]
+    heard = sum(c.milliseconds for s in steps for c in s.audio)
+    assert heard >= 480 + 800 + 480
 
 
 def test_steady_room_noise_is_not_speech_but_speech_over_it_is() -> None:

@@ -136,8 +136,9 @@ def test_push_to_talk_no_input_reprompts(library: Library, matcher: Matcher) -> 
 
 
 def test_wake_phrase_opens_listening_and_can_carry_the_question(library: Library, matcher: Matcher) -> None:
-    loop, _, _ = make_loop(library, matcher, [Q, "hey guide " + Q, "hey guide", "where does it spread"], mode=Mode.WAKE)
-    results = loop.run(ListSource(speech(1200, 1500, 600, 1200)))
+    loop, _, _ = make_loop(library, matcher, [Q, "hey guide " + Q, "the guide", "where does it spread", "hello " + Q],
+                           mode=Mode.WAKE)
+    results = loop.run(ListSource(speech(1200, 1500, 600, 1200, 1500)))
     assert [r.turn.section for r in results] == ["what-is-mbc", "common-sites"]
 
 

@@ -38,6 +38,9 @@ class EndpointSettings:
     start_window_ms: int = 200
     pre_roll_ms: int = 300
     """Audio kept from before the start, so the first sound of the first word is not lost."""
+    hold_silence_ms: int = 300
+    """Silence after speech the recognizer hears at once; more is held back and given to it only if
+    speech resumes (a long tail of silence skews the recognizer's normalisation of short words)."""
     frame_ms: int = 20
     """Analysis frame inside each chunk."""
     threshold_db: float = 9.0
@@ -111,6 +114,7 @@ class Endpointer:
         self._pre_roll: deque[AudioChunk] = deque()
         self._pre_roll_ms = 0.0
         self._window: deque[tuple[bool, float]] = deque()
+        self._held: list[AudioChunk] = []
 
     @property
     def in_speech(self) -> bool:
@@ -147,7 +151,7 @@ class Endpointer:
             self._pre_roll.clear()
             self._pre_roll_ms = 0.0
         elif self.phase is _Phase.SPEECH:
-            audio = (chunk,)
+            audio = self._hold_or_release(chunk)
             if self.silence_ms >= st.trailing_silence_ms:
                 event = self._end(EndpointEvent.ENDED)
             elif self.utterance_ms >= st.max_utterance_ms:
@@ -160,10 +164,19 @@ class Endpointer:
                 event = EndpointEvent.NO_INPUT
         return Step(event, audio, self.elapsed_ms)
 
+    def _hold_or_release(self, chunk: AudioChunk) -> tuple[AudioChunk, ...]:
+        if self.silence_ms > self.settings.hold_silence_ms:
+            self._held.append(chunk)
+            return ()
+        released = tuple(self._held) + (chunk,)
+        self._held = []
+        return released
+
     def _end(self, kind: EndpointEvent) -> EndpointEvent | None:
         """Close the utterance; too little speech (a click, a cough) is dropped silently."""
         enough = self.speech_ms >= self.settings.min_speech_ms
         self.phase = _Phase.WAITING
+        self._held = []
         self._window.clear()
         self.waited_ms = 0.0
         return kind if enough else None

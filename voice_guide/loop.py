@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
+from rapidfuzz import fuzz
+
 from voice_guide.audio import AudioChunk
 from voice_guide.dialogue import (Dialogue, Earcon, End, Heard, Idle, KeyPressed, Listen, ListenStarted, NoInput,
                                   ResetSession, SetVoice, SpeechFinished, Start, State, Turn)
@@ -33,6 +35,8 @@ from voice_guide.text import clean
 _LOGGER = logging.getLogger(__name__)
 
 TALK_KEYS = ("space",)
+WAKE_MATCH = 75
+"""rapidfuzz ratio (0-100) for the start of an utterance to count as the wake phrase."""
 STOP_COMMAND = "stop"
 
 
@@ -228,11 +232,15 @@ class Loop:
             self._open = self._keeps_listening(turn)
 
     def _after_wake(self, text: str) -> str | None:
-        """The words after the wake phrase, or None when the utterance did not start with it."""
-        words, wake = clean(text).split(), clean(self.settings.wake_phrase).split()
+        """The words after the wake phrase, or None when the utterance did not start with it.
+
+        A near miss counts ("the guide" for "hey guide"): recognizers often blur the first word."""
+        words, wake = clean(text).split(), clean(self.settings.wake_phrase)
+        size = len(wake.split())
         for start in range(min(2, len(words))):
-            if words[start : start + len(wake)] == wake:
-                return " ".join(words[start + len(wake):])
+            for n in (size, size + 1):
+                if start + n <= len(words) and fuzz.ratio(" ".join(words[start : start + n]), wake) >= WAKE_MATCH:
+                    return " ".join(words[start + n:])
         return None
 
     def _keeps_listening(self, turn: Turn) -> bool:

@@ -1,0 +1,110 @@
+"""``voice-guide listen`` end to end: questions spoken by espeak-ng, the real CLI, the real pocketsphinx."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import conversation, json_lines, run_cli
+
+pytestmark = pytest.mark.e2e
+
+SPOKEN = [
+    ("what is metastatic breast cancer", ("answer", "what-is-mbc", None)),
+    ("repeat", ("command", "what-is-mbc", "repeat")),
+    ("where does breast cancer spread", ("answer", "common-sites", None)),
+    ("stop", ("command", None, "stop")),
+    ("can i get a second opinion", ("answer", "second-opinion", None)),
+    ("more", ("command", "second-opinion", "more")),
+    ("i can't breathe", ("safety", None, None)),
+]
+
+
+def test_spoken_questions_and_commands_are_routed(wav: Any, tmp_path: Path) -> None:
+    reply = tmp_path / "reply.wav"
+    proc = run_cli("listen", "--input", str(wav([t for t, _ in SPOKEN])), "--json", "--engine", "pocketsphinx",
+                   "--output", str(reply))
+    results = json_lines(proc)
+    assert [(r["kind"], r["section"], r["command"]) for r in results] == [want for _, want in SPOKEN], \
+        [r["transcript"] for r in results]
+    assert "recognizer pocketsphinx" in proc.stderr.decode()
+    for r in results:
+        assert set(r) == {"transcript", "kind", "section", "command", "score", "text", "timings"}
+        assert {"asr_final_ms", "match_ms", "first_audio_ms"} <= set(r["timings"])
+        assert r["timings"]["first_audio_ms"] is not None
+    assert "911" in results[-1]["text"]
+    with wave.open(str(reply)) as w:
+        assert w.getnframes() / w.getframerate() > 20  # the answers were spoken into the file
+
+
+def test_out_of_scope_speech_is_not_given_a_section(wav: Any) -> None:
+    said = ["what time does the cafeteria open", "who won the game last night"]
+    results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))
+    assert len(results) == 2
+    assert all(r["kind"] != "answer" and r["section"] is None for r in results), results
+
+
+def test_raw_pcm_on_stdin(wav: Any) -> None:
+    clip = conversation(["where does breast cancer spread"])
+    results = json_lines(run_cli("listen", "--input", "-", "--json", "--no-speak", "--engine", "pocketsphinx",
+                                 stdin=clip.audio))
+    assert [r["section"] for r in results] == ["common-sites"]
+
+
+def test_wake_mode_ignores_speech_without_the_wake_phrase(wav: Any) -> None:
+    """In wake mode questions and commands not preceded by the wake phrase are not for the guide.
+    (Hearing the phrase itself is covered with scripted transcripts in test_loop.py: pocketsphinx
+    recognizes espeak's "hey guide" poorly, see the report in scripts/bench_speech.py.)"""
+    said = ["where does breast cancer spread", "stop", "can i get a second opinion"]
+    proc = run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--mode", "wake", "--engine", "pocketsphinx")
+    assert json_lines(proc) == []
+    assert "mode wake" in proc.stderr.decode()
+
+
+def test_plain_output_and_no_files_written(wav: Any, tmp_path: Path) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    proc = run_cli("listen", "--input", str(wav(["what is metastatic breast cancer"])), "--no-speak",
+                   "--engine", "pocketsphinx", cwd=workdir)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert out.startswith("you:   ") and "guide: " in out
+    assert list(workdir.iterdir()) == []  # privacy: nothing heard is stored
+
+
+def test_missing_input_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    proc = run_cli("listen", "--input", str(tmp_path / "nope.wav"), "--engine", "pocketsphinx")
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip().splitlines()
+    assert err[-1].startswith("voice-guide: error:") and "Traceback" not in proc.stderr.decode()
+
+
+def test_live_listen_without_a_microphone_says_what_to_do() -> None:
+    from voice_guide.engines import sounddevice_io
+
+    if sounddevice_io.input_available():
+        pytest.skip("this machine has a microphone; the no-device message cannot be shown")
+    proc = run_cli("listen", "--engine", "pocketsphinx")
+    assert proc.returncode == 5
+    last = proc.stderr.decode().strip().splitlines()[-1]
+    assert last.startswith("voice-guide: error:") and "microphone" in last and "--input" in last
+
+
+def test_vosk_without_a_model_is_one_line_and_exit_4(tmp_path: Path, wav: Any) -> None:
+    proc = run_cli("listen", "--input", str(wav(["stop"])), "--engine", "vosk", cwd=tmp_path,
+                   env={"VOICE_GUIDE_VOSK_MODEL": ""})
+    assert proc.returncode == 4, proc.stderr.decode()
+    assert "model download" in proc.stderr.decode()
+
+
+def test_doctor_reports_what_works() -> None:
+    proc = run_cli("doctor", "--json")
+    assert proc.returncode in (0, 1)
+    import json
+
+    checks = {c["check"]: c for c in json.loads(proc.stdout)}
+    assert {"microphone", "speaker", "text-to-speech", "pocketsphinx", "vosk"} <= set(checks)
+    assert checks["pocketsphinx"]["ok"]
