@@ -131,7 +131,12 @@ class VoskRecognizer:
         return transcript
 
     def reset(self) -> None:
-        self._rec.Reset()
+        """Forget a half-heard utterance (flushing first: Reset alone keeps audio already decoded)."""
+        try:
+            self._rec.FinalResult()
+            self._rec.Reset()
+        except Exception as exc:
+            raise EngineError(f"vosk failed to reset ({exc})") from exc
 
     def close(self) -> None:
         self._rec = None

