@@ -161,6 +161,8 @@ class Loop:
     # -- public ---------------------------------------------------------------------------------
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
         self._input = iter(source)
+        self.recognizer.set_phrases(None)  # whatever it was narrowed to before, a session starts wide open
+        self._phrases = None
         if self.settings.greet:
             self._perform(self.dialogue.handle(Start()))
         self._arm()

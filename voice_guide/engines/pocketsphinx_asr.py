@@ -154,6 +154,8 @@ class PocketsphinxRecognizer:
             for i, nbest in enumerate(self._decoder.nbest()):
                 if i >= 4 * st.alternatives or len(alternatives) >= st.alternatives - 1:
                     break
+                if nbest is None or not nbest.hypstr:
+                    continue
                 alt = " ".join(_base(w) for w in nbest.hypstr.split() if self._is_word(w))
                 if alt and alt != text and alt not in alternatives:
                     alternatives.append(alt)

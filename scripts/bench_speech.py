@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Speech-loop benchmark: the acceptance figures of the offline speech loop, measured, not assumed.
+
+Speaks every question of the evaluation sets with espeak-ng voices and rates that no test uses,
+in a quiet room and in waiting-room babble (10 dB SNR), runs each through the real loop (endpointer,
+recognizer, matcher, dialogue, pyttsx3 speech) and prints:
+
+- answers routed to the right section (clean; babble), with the text-only matcher as the ceiling
+- out-of-scope speech given a section; safety utterances routed to safety; one-word and other commands
+- end of speech to first reply audio (median, p90), not counting the endpoint silence
+- recognition real-time factor; word error rate
+
+    python scripts/bench_speech.py                      # tuning sets: tests/data/paraphrases.yaml + shared dev set
+    python scripts/bench_speech.py --heldout            # final measurement only: tests/data/heldout.yaml
+    python scripts/bench_speech.py --voices en-us+f3:150 --no-babble --jobs 2
+
+Nothing is written to disk except espeak-ng's temporary files (deleted at once).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+
+from make_test_audio import babble, speak, utterances_clip  # noqa: E402
+
+from voice_guide.audio import AudioChunk  # noqa: E402
+from voice_guide.protocols import Transcript  # noqa: E402
+
+VOICES = ("en-us+f3:150", "en-gb-x-rp:140", "en-us+f2:165", "en-us+m1:130")
+"""Voices and rates for the benchmark; the e2e tests speak with plain en-us at 150 wpm."""
+TUNING_SETS = (REPO / "tests/data/paraphrases.yaml", REPO.parent / "shared/eval/dev_questions.yaml")
+HELDOUT = REPO / "tests/data/heldout.yaml"
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    """answer, command, out_of_scope or safety"""
+    target: str | None
+    text: str
+
+
+def load_items(paths: Iterable[Path]) -> list[Item]:
+    items: list[Item] = []
+    for path in paths:
+        if not path.exists():
+            print(f"bench: {path} not found, skipped", file=sys.stderr)
+            continue
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items += [Item("answer", s, q) for s, qs in (data.get("answer") or {}).items() for q in qs]
+        items += [Item("command", c, q) for c, qs in (data.get("command") or {}).items() for q in qs]
+        items += [Item("out_of_scope", None, q) for q in data.get("out_of_scope") or []]
+        items += [Item("safety", None, q) for q in data.get("safety") or []]
+    return items
+
+
+class TimedRecognizer:
+    """Wraps a recognizer to measure its compute time against the audio it was given."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.seconds = 0.0
+        self.audio_s = 0.0
+
+    def accept(self, chunk: AudioChunk) -> None:
+        t = time.perf_counter()
+        self.inner.accept(chunk)
+        self.seconds += time.perf_counter() - t
+        self.audio_s += chunk.seconds
+
+    def finish(self) -> Transcript:
+        t = time.perf_counter()
+        out: Transcript = self.inner.finish()
+        self.seconds += time.perf_counter() - t
+        return out
+
+    def reset(self) -> None:
+        self.inner.reset()
+
+    def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        self.inner.set_phrases(phrases)
+
+
+class NullSink:
+    def play(self, chunks: Iterable[AudioChunk], stop: Any = None) -> bool:
+        for _ in chunks:
+            if stop is not None and stop.is_set():
+                return False
+        return True
+
+    def close(self) -> None:
+        pass
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init(engine: str, tts: bool) -> None:
+    from voice_guide.content import load_library
+    from voice_guide.engines.registry import RecognizerRequest, create_recognizer
+    from voice_guide.matcher import Matcher
+    from voice_guide.vocabulary import build_vocabulary
+
+    library = load_library()
+    _STATE["library"], _STATE["matcher"] = library, Matcher(library)
+    _STATE["recognizer"] = TimedRecognizer(create_recognizer(engine, RecognizerRequest(build_vocabulary(library))))
+    if tts:
+        from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
+
+        _STATE["tts"] = Pyttsx3Synthesizer()
+    else:
+        from voice_guide.cli.listen import _SilentSynthesizer
+
+        _STATE["tts"] = _SilentSynthesizer()
+    _STATE["babble"] = babble(90.0, seed=7)
+
+
+def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
+    from voice_guide.dialogue import Dialogue, Heard
+    from voice_guide.loop import Loop, LoopSettings
+
+    index, item, voice, wpm, snr = job
+    speech = speak(item.text, voice, wpm)
+    clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=index)
+    rec = _STATE["recognizer"]
+    before_s, before_audio = rec.seconds, rec.audio_s
+    loop = Loop(Dialogue(_STATE["library"], _STATE["matcher"]), rec, _STATE["tts"], NullSink(), LoopSettings(greet=False))
+    results = loop.run(clip.chunks())
+    heard = results[0] if results else None
+    text_turn = Dialogue(_STATE["library"], _STATE["matcher"]).handle(Heard(item.text))
+    return {
+        "kind": item.kind, "target": item.target, "text": item.text, "voice": f"{voice}:{wpm}", "snr": snr,
+        "transcript": heard.transcript.text if heard else "", "got_kind": heard.turn.kind if heard else "none",
+        "section": heard.turn.section if heard else None, "command": heard.turn.command if heard else None,
+        "utterances": len(results), "text_kind": text_turn.kind, "text_section": text_turn.section,
+        "text_command": text_turn.command,
+        "first_audio_ms": heard.timings.first_audio_ms if heard else None,
+        "first_speech_ms": heard.timings.first_speech_ms if heard else None,
+        "asr_final_ms": heard.timings.asr_final_ms if heard else None,
+        "rec_s": rec.seconds - before_s, "rec_audio_s": rec.audio_s - before_audio, "input_s": clip.seconds,
+    }
+
+
+def correct(r: dict[str, Any], prefix: str = "") -> bool:
+    kind, section, command = r[prefix + "kind" if prefix else "got_kind"], r[prefix + "section"], r[prefix + "command"]
+    if r["kind"] == "answer":
+        return bool(kind == "answer" and section == r["target"])
+    if r["kind"] == "command":
+        return bool(command == r["target"])
+    if r["kind"] == "out_of_scope":
+        return kind != "answer"
+    return bool(kind == "safety")
+
+
+def wer(ref: str, hyp: str) -> tuple[int, int]:
+    from voice_guide.vocabulary import spoken
+
+    a, b = spoken(ref).split(), hyp.split()
+    matched = sum(block.size for block in difflib.SequenceMatcher(a=a, b=b).get_matching_blocks())
+    return max(len(a), len(b)) - matched, len(a)
+
+
+def pct(rows: list[dict[str, Any]], prefix: str = "") -> str:
+    if not rows:
+        return "   n/a"
+    return f"{100 * sum(correct(r, prefix) for r in rows) / len(rows):5.1f}% ({sum(correct(r, prefix) for r in rows)}/{len(rows)})"
+
+
+def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
+    clean = [r for r in rows if r["snr"] is None]
+    noisy = [r for r in rows if r["snr"] is not None]
+    by = lambda rs, k: [r for r in rs if r["kind"] == k]  # noqa: E731
+    oos = by(clean, "out_of_scope")
+    oos_given = sum(1 for r in oos if r["got_kind"] == "answer")
+    print("\n== speech loop benchmark (pocketsphinx unless --engine) ==")
+    print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}")
+    if noisy:
+        print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}")
+    if oos:
+        print(f"out-of-scope given a section:        {100 * oos_given / len(oos):5.1f}% ({oos_given}/{len(oos)})")
+    print(f"safety routed to safety, clean:      {pct(by(clean, 'safety'))}")
+    print(f"commands recognized, clean:          {pct(by(clean, 'command'))}")
+    firsts = [r["first_speech_ms"] for r in clean if r["first_speech_ms"] is not None]
+    audio = [r["first_audio_ms"] for r in clean if r["first_audio_ms"] is not None]
+    if firsts:
+        q = statistics.quantiles(firsts, n=10)
+        print(f"endpoint -> first speech sample:     median {statistics.median(firsts):.0f} ms, p90 {q[-1]:.0f} ms (n={len(firsts)})")
+    if audio:
+        print(f"endpoint -> first reply audio:       median {statistics.median(audio):.0f} ms (earcon or speech)")
+    rec_s, rec_audio, input_s = (sum(r[k] for r in rows) for k in ("rec_s", "rec_audio_s", "input_s"))
+    print(f"recognition real-time factor:        {rec_s / max(rec_audio, 1e-9):.3f} of audio heard; {rec_s / input_s:.3f} of input")
+    errors, words = map(sum, zip(*(wer(r["text"], r["transcript"]) for r in by(clean, "answer")))) if by(clean, "answer") else (0, 1)
+    print(f"word error rate (answer questions):  {errors / max(words, 1):.3f}")
+    print("\nper voice (clean answers / babble answers / OOS given a section / safety):")
+    for voice in sorted({r["voice"] for r in rows}):
+        vc = [r for r in clean if r["voice"] == voice]
+        vn = [r for r in noisy if r["voice"] == voice]
+        vo = by(vc, "out_of_scope")
+        given = sum(1 for r in vo if r["got_kind"] == "answer")
+        print(f"  {voice:18} {pct(by(vc, 'answer'))}  {pct(by(vn, 'answer'))}  "
+              f"{given}/{len(vo)}  {pct(by(vc, 'safety'))}")
+    if show_misses:
+        print("\nmisses (clean):")
+        for r in clean:
+            if not correct(r):
+                print(f"  [{r['voice']}] {r['kind']}:{r['target']} said {r['text']!r} heard {r['transcript']!r} "
+                      f"-> {r['got_kind']} {r['section'] or r['command'] or ''}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--heldout", action="store_true", help="measure on tests/data/heldout.yaml (final figure only)")
+    parser.add_argument("--sets", nargs="*", type=Path, help="evaluation YAML files (default: the tuning sets)")
+    parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated espeak voice:wpm list")
+    parser.add_argument("--babble-snr", type=float, default=10.0)
+    parser.add_argument("--no-babble", action="store_true")
+    parser.add_argument("--engine", default="pocketsphinx")
+    parser.add_argument("--no-tts", action="store_true", help="skip speech synthesis (no first-audio figures)")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--misses", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    sets = [HELDOUT] if args.heldout else (args.sets or list(TUNING_SETS))
+    items = load_items(sets)
+    voices = [(v.split(":")[0], int(v.split(":")[1]) if ":" in v else 150) for v in args.voices.split(",")]
+    jobs: list[tuple[int, Item, str, int, float | None]] = []
+    for voice, wpm in voices:
+        for item in items:
+            jobs.append((len(jobs), item, voice, wpm, None))
+        if not args.no_babble:
+            for item in items:
+                if item.kind == "answer":
+                    jobs.append((len(jobs), item, voice, wpm, args.babble_snr))
+    print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
+          f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts)) as pool:
+        rows = list(pool.map(_run, jobs, chunksize=8))
+    print(f"bench: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    report(rows, args.misses)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
