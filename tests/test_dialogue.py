@@ -1,0 +1,254 @@
+"""The dialogue state machine: every state and every command, driven by events; time only via Idle."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_guide.content import Library
+from voice_guide.dialogue import (Dialogue, Earcon, End, Heard, Idle, KeyPressed, Listen, ListenStarted, NoInput,
+                                  ResetSession, Say, SetVoice, SpeechFinished, Start, State, StopSpeaking, Turn)
+from voice_guide.matcher import Kind, Matcher
+
+
+def question_for(matcher: Matcher, library: Library, section_id: str) -> str:
+    """An example question of the section that the matcher routes to it."""
+    for example in library.section(section_id).examples:
+        if matcher.match(example).section == section_id and matcher.match(example).kind is Kind.ANSWER:
+            return example
+    pytest.fail(f"no example of {section_id} routes to it")
+
+
+@pytest.fixture()
+def dialogue(library: Library, matcher: Matcher) -> Dialogue:
+    return Dialogue(library, matcher)
+
+
+def first_multi_chunk(library: Library) -> str:
+    return next(s.id for s in library.sections if len(s.answer) > 1)
+
+
+def answer(dialogue: Dialogue, section_id: str) -> Turn:
+    turn = dialogue.handle(Heard(question_for(dialogue.matcher, dialogue.library, section_id)))
+    assert turn.kind == "answer" and turn.section == section_id
+    return turn
+
+
+def says(turn: Turn) -> list[str]:
+    return [a.text for a in turn.actions if isinstance(a, Say)]
+
+
+def test_states_idle_listening_answering_follow_up(dialogue: Dialogue, library: Library) -> None:
+    assert dialogue.state is State.IDLE
+    start = dialogue.handle(Start())
+    assert dialogue.state is State.LISTENING
+    assert any(isinstance(a, SetVoice) for a in start.actions)
+    assert library.primary.disclaimer in start.text
+    turn = answer(dialogue, library.sections[0].id)
+    assert dialogue.state is State.ANSWERING
+    assert isinstance(turn.actions[0], Earcon) and turn.actions[0].name == "understood"
+    assert isinstance(turn.actions[-1], Listen)
+    dialogue.handle(SpeechFinished())
+    assert dialogue.state is State.FOLLOW_UP
+    assert dialogue.handle(ListenStarted()).actions == (Earcon("listening"),)
+    assert dialogue.state is State.LISTENING
+
+
+def test_answer_text_is_the_content_verbatim(dialogue: Dialogue, library: Library) -> None:
+    for section in library.sections:
+        turn = answer(dialogue, section.id)
+        assert turn.actions[1] == Say(section.answer[0], section=section.id)
+
+
+def test_more_continues_chunk_by_chunk_then_offers_related(dialogue: Dialogue, library: Library) -> None:
+    sid = first_multi_chunk(library)
+    answer(dialogue, sid)
+    section = library.section(sid)
+    for chunk in section.answer[1:]:
+        turn = dialogue.handle(KeyPressed("more"))
+        assert turn.command == "more" and says(turn)[0] == chunk
+    last = dialogue.handle(KeyPressed("more"))
+    if section.related:
+        assert last.kind == "answer" and last.section in section.related  # "more" takes the offer
+    else:
+        assert "nothing more" in last.text.lower()
+
+
+def test_repeat_replays_verbatim_and_needs_something_said(dialogue: Dialogue, library: Library) -> None:
+    assert "not said anything" in dialogue.handle(KeyPressed("repeat")).text
+    first = answer(dialogue, library.sections[0].id)
+    again = dialogue.handle(KeyPressed("repeat"))
+    assert says(again) == says(first) and again.command == "repeat"
+
+
+def test_stop_stops_speaking_and_listens(dialogue: Dialogue, library: Library) -> None:
+    answer(dialogue, library.sections[0].id)
+    turn = dialogue.handle(KeyPressed("stop"))
+    assert StopSpeaking() in turn.actions and dialogue.state is State.LISTENING
+
+
+@pytest.mark.parametrize("command, attribute, direction", [("slower", "rate_wpm", -1), ("faster", "rate_wpm", 1),
+                                                           ("softer", "volume", -1), ("louder", "volume", 1)])
+def test_rate_and_volume_steps_hold_for_the_session(dialogue: Dialogue, library: Library, command: str,
+                                                     attribute: str, direction: int) -> None:
+    before = getattr(dialogue, attribute)
+    turn = dialogue.handle(KeyPressed(command))
+    after = getattr(dialogue, attribute)
+    assert (after - before) * direction > 0
+    assert SetVoice(dialogue.rate_wpm, dialogue.volume) in turn.actions
+    answer(dialogue, library.sections[0].id)
+    assert getattr(dialogue, attribute) == after
+
+
+def test_rate_spans_half_to_three_times_default(dialogue: Dialogue) -> None:
+    default = dialogue.speech.rate_wpm
+    for _ in range(30):
+        dialogue.handle(KeyPressed("slower"))
+    assert dialogue.rate_wpm == round(0.5 * default)
+    assert "slowest" in dialogue.handle(KeyPressed("slower")).text
+    steps = 0
+    while "fastest" not in dialogue.handle(KeyPressed("faster")).text:
+        steps += 1
+    assert dialogue.rate_wpm == round(3 * default) and steps >= 10
+
+
+def test_volume_never_passes_the_cap(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher, volume_cap=0.85)
+    for _ in range(10):
+        dialogue.handle(KeyPressed("louder"))
+    assert dialogue.volume <= 0.85
+
+
+def test_topics_lists_a_few_at_a_time(dialogue: Dialogue, library: Library) -> None:
+    turn = dialogue.handle(KeyPressed("topics"))
+    listed = [s for s in library.sections if dialogue._name(s.id) in turn.text]
+    assert 3 <= len(listed) <= 5
+    if len(library.sections) > len(listed):
+        more = dialogue.handle(KeyPressed("more"))
+        assert more.command == "topics"
+        assert not any(dialogue._name(s.id) in more.text for s in listed)
+
+
+def test_help_depends_on_context(dialogue: Dialogue, library: Library) -> None:
+    general = dialogue.handle(KeyPressed("help")).text
+    sid = next((s.id for s in library.sections if s.related), library.sections[0].id)
+    section = library.section(sid)
+    answer(dialogue, sid)
+    for _ in section.answer[1:]:
+        dialogue.handle(KeyPressed("more"))
+    after_answer = dialogue.handle(KeyPressed("help")).text
+    assert general != after_answer
+
+
+def test_yes_takes_the_offered_related_topic_and_no_declines(dialogue: Dialogue, library: Library) -> None:
+    assert "What would you like to know" in dialogue.handle(KeyPressed("yes")).text
+    sid = next(s.id for s in library.sections if s.related and len(s.answer) == 1) if any(
+        s.related and len(s.answer) == 1 for s in library.sections) else None
+    if sid is None:
+        pytest.skip("no single-chunk section with a related topic")
+    answer(dialogue, sid)
+    offered = dialogue.mem.offer
+    turn = dialogue.handle(KeyPressed("yes"))
+    assert turn.command == "yes" and turn.section == offered
+    dialogue.handle(KeyPressed("no"))
+    assert dialogue.mem.offer is None
+
+
+def test_next_and_previous_move_through_the_topics(dialogue: Dialogue, library: Library) -> None:
+    ids = [s.id for s in library.sections]
+    assert dialogue.handle(KeyPressed("next")).section == ids[0]
+    assert dialogue.handle(KeyPressed("next")).section == ids[1]
+    assert dialogue.handle(KeyPressed("previous")).section == ids[0]
+    assert "first topic" in dialogue.handle(KeyPressed("previous")).text
+
+
+def _clarifying_text(matcher: Matcher, library: Library) -> str:
+    words = {w for s in library.sections for k in s.keywords for w in k.split()}
+    for text in sorted(words) + [s.title for s in library.sections]:
+        if matcher.match(text).kind is Kind.CLARIFY:
+            return text
+    pytest.skip("nothing in this pack asks for clarification")
+
+
+def test_clarification_narrows_the_next_turn_and_resolves(dialogue: Dialogue, matcher: Matcher, library: Library) -> None:
+    turn = dialogue.handle(Heard(_clarifying_text(matcher, library)))
+    assert turn.kind == "clarify" and dialogue.state is State.CLARIFYING
+    choices = dialogue.mem.choices
+    listen = turn.actions[-1]
+    assert isinstance(listen, Listen) and listen.phrases is not None
+    assert {"yes", "no", "first", "second"} <= set(listen.phrases)
+    assert dialogue.handle(KeyPressed("help")).text == dialogue._p("help_clarify")
+    picked = dialogue.handle(Heard("the first one"))
+    assert picked.kind == "answer" and picked.section == choices[0]
+    assert dialogue.listen_phrases is None
+
+
+def test_clarification_declined(dialogue: Dialogue, matcher: Matcher, library: Library) -> None:
+    dialogue.handle(Heard(_clarifying_text(matcher, library)))
+    turn = dialogue.handle(Heard("no"))
+    assert turn.command == "no" and dialogue.state is State.LISTENING
+
+
+def test_no_input_reprompts_add_guidance_and_stop_after_three(dialogue: Dialogue) -> None:
+    dialogue.handle(Start())
+    texts = [dialogue.handle(NoInput()) for _ in range(3)]
+    assert len({t.text for t in texts}) == 3
+    assert len(texts[1].text) > len(texts[0].text)
+    assert not any(isinstance(a, Listen) for a in texts[2].actions)
+    assert dialogue.state is State.IDLE
+
+
+def test_no_match_reprompts(dialogue: Dialogue) -> None:
+    turns = [dialogue.handle(Heard("")) for _ in range(3)]
+    assert [t.kind for t in turns] == ["no_match"] * 3
+    assert Earcon("not_understood") in turns[0].actions
+    assert dialogue.state is State.IDLE
+
+
+def test_out_of_scope_gets_the_honest_fallback_then_a_hint(dialogue: Dialogue, library: Library) -> None:
+    first = dialogue.handle(Heard("what is the capital of france"))
+    assert first.kind == "out_of_scope" and first.section is None
+    assert library.primary.fallback in first.text
+    second = dialogue.handle(Heard("who won the basketball game"))
+    assert len(says(second)) == 2
+
+
+def test_safety_comes_first_and_stops_speech(dialogue: Dialogue, library: Library) -> None:
+    turn = dialogue.handle(Heard("i can't breathe"))
+    assert turn.kind == "safety" and StopSpeaking() in turn.actions
+    assert "911" in says(turn)[0]
+    crisis = dialogue.handle(Heard("i want to kill myself"))
+    assert "988" in says(crisis)[0]
+
+
+def test_goodbye_ends_the_session(dialogue: Dialogue) -> None:
+    turn = dialogue.handle(KeyPressed("goodbye"))
+    assert End() in turn.actions and dialogue.state is State.ENDED
+    assert not any(isinstance(a, Listen) for a in turn.actions)
+    assert dialogue.handle(Idle(600)).actions == ()
+
+
+def test_idle_warns_then_resets_for_the_next_person(dialogue: Dialogue, library: Library) -> None:
+    answer(dialogue, library.sections[0].id)
+    dialogue.handle(KeyPressed("faster"))
+    turns = [dialogue.handle(Idle(1.0)) for _ in range(60)]
+    warnings = [i for i, t in enumerate(turns) if t.kind == "idle_warning"]
+    resets = [i for i, t in enumerate(turns) if t.kind == "reset"]
+    assert warnings and resets and resets[0] - warnings[0] >= 19
+    assert ResetSession() in turns[resets[0]].actions
+    assert dialogue.mem.history == [] and dialogue.rate_wpm == dialogue.speech.rate_wpm
+
+
+def test_activity_restarts_the_idle_timer(dialogue: Dialogue, library: Library) -> None:
+    answer(dialogue, library.sections[0].id)
+    for _ in range(50):
+        dialogue.handle(Idle(1.0))
+    dialogue.handle(KeyPressed("repeat"))
+    assert all(dialogue.handle(Idle(1.0)).kind == "idle" for _ in range(30))
+
+
+@pytest.mark.parametrize("command", ["help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics",
+                                     "more", "goodbye", "next", "previous", "yes", "no", "first", "second", "third"])
+def test_every_command_has_a_key_and_a_reply(dialogue: Dialogue, matcher: Matcher, command: str) -> None:
+    assert matcher.key_bindings()[command], f"{command} has no key"
+    turn = dialogue.handle(KeyPressed(command))
+    assert turn.text
