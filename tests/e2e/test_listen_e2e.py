@@ -108,3 +108,32 @@ def test_doctor_reports_what_works() -> None:
     checks = {c["check"]: c for c in json.loads(proc.stdout)}
     assert {"microphone", "speaker", "text-to-speech", "pocketsphinx", "vosk"} <= set(checks)
     assert checks["pocketsphinx"]["ok"]
+
+
+def test_model_unpack_checks_paths_and_structure(tmp_path: Path) -> None:
+    import zipfile
+
+    from voice_guide.cli.model import NAME, unpack
+    from voice_guide.errors import ModelError
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as zf:
+        zf.writestr("../outside.txt", "x")
+    with pytest.raises(ModelError, match="unsafe path"):
+        unpack(evil, tmp_path / "a")
+    assert not (tmp_path / "outside.txt").exists()
+    partial = tmp_path / "partial.zip"
+    with zipfile.ZipFile(partial, "w") as zf:
+        zf.writestr(f"{NAME}/am/final.mdl", "x")
+    with pytest.raises(ModelError, match="missing conf/model.conf"):
+        unpack(partial, tmp_path / "b")
+    good = tmp_path / "good.zip"
+    with zipfile.ZipFile(good, "w") as zf:
+        for part in ("am/final.mdl", "conf/model.conf", "conf/mfcc.conf", "graph/HCLr.fst"):
+            zf.writestr(f"{NAME}/{part}", "x")
+    assert unpack(good, tmp_path / "c") == tmp_path / "c" / NAME
+
+
+def test_model_where_without_a_model(tmp_path: Path) -> None:
+    proc = run_cli("model", "where", cwd=tmp_path, env={"VOICE_GUIDE_VOSK_MODEL": ""})
+    assert proc.returncode == 1 and "model download" in proc.stdout.decode()
