@@ -508,6 +508,10 @@ class Dialogue:
             return Turn("idle_warning", (Earcon("warning"), Say(self._p("idle_warning", seconds=left))))
         return Turn("idle", ())
 
+    def key_bindings(self) -> dict[str, tuple[str, ...]]:
+        """command -> keys, for every command this dialogue understands."""
+        return self.matcher.key_bindings()
+
     def _in_use(self) -> bool:
         """Whether anyone has used the guide since the last reset (so there is something to forget)."""
         default_volume = min(self.speech.volume, self.volume_cap)

@@ -109,12 +109,12 @@ class RadioPlayer:
     def chapter(self) -> Chapter:
         return self.episode.chapters[self.episode.chapter_at(self.position_s)]
 
-    def next_chunk(self) -> AudioChunk | None:
-        """The next piece of audio, moving on to the next episode at the end; None while paused."""
+    def next_chunk(self, ms: int | None = None) -> AudioChunk | None:
+        """The next ``ms`` (default ``chunk_ms``) of audio, moving on to the next episode at the end; None while paused."""
         if self.paused:
             return None
         audio = self.episode.audio
-        step = audio.rate * self.chunk_ms // 1000
+        step = max(1, audio.rate * (ms or self.chunk_ms) // 1000)
         start, end = self.sample, min(self.sample + step, len(audio.audio) // 2)
         chunk = AudioChunk(audio.audio[start * 2 : end * 2], audio.rate, int(1000 * start / audio.rate))
         self.sample = end
