@@ -126,3 +126,33 @@ def test_chunks_know_their_duration() -> None:
     chunks = list(clip.chunks(80))
     assert len(chunks) == 13 and abs(sum(c.seconds for c in chunks) - 1.0) < 1e-9
     assert isinstance(chunks[0], AudioChunk) and chunks[1].timestamp_ms == 80
+
+
+def riff(fmt_body: bytes, data: bytes, extra_chunk: bool = True) -> bytes:
+    chunks = b"fmt " + struct.pack("<I", len(fmt_body)) + fmt_body
+    if extra_chunk:
+        chunks += b"LIST" + struct.pack("<I", 5) + b"abcde\x00"  # odd size: padded
+    chunks += b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", 4 + len(chunks)) + b"WAVE" + chunks
+
+
+def test_float_and_extensible_wavs_are_read(tmp_path: Path) -> None:
+    rate = 22050
+    x = (0.5 * np.sin(2 * math.pi * 440 * np.arange(rate // 2) / rate)).astype("<f4")
+    stereo = np.repeat(x[:, None], 2, axis=1).reshape(-1)
+    float_fmt = struct.pack("<HHIIHH", 3, 2, rate, rate * 8, 8, 32)
+    (tmp_path / "f.wav").write_bytes(riff(float_fmt, stereo.tobytes()))
+    pcm = (x * 32767).astype("<i2").tobytes()
+    guid_pcm = struct.pack("<H", 1) + b"\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71"
+    ext_fmt = struct.pack("<HHIIHHHHI", 0xFFFE, 1, rate, rate * 2, 2, 16, 22, 16, 4) + guid_pcm
+    (tmp_path / "e.wav").write_bytes(riff(ext_fmt, pcm))
+    for name in ("f.wav", "e.wav"):
+        clip = read_wav(tmp_path / name)
+        assert abs(clip.seconds - 0.5) < 0.01 and -12 < rms_dbfs(clip.audio) < -4, name
+
+
+def test_unknown_encoding_is_refused(tmp_path: Path) -> None:
+    alaw = struct.pack("<HHIIHH", 6, 1, 8000, 8000, 1, 8)
+    (tmp_path / "a.wav").write_bytes(riff(alaw, b"\x00" * 800))
+    with pytest.raises(AudioFormatError, match="unsupported WAV encoding"):
+        read_wav(tmp_path / "a.wav")

@@ -6,6 +6,7 @@ Only the standard library and numpy: device and engine modules live in ``engines
 from __future__ import annotations
 
 import io
+import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,8 +99,26 @@ def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
     return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
 
 
-def _decode_frames(frames: bytes, width: int, channels: int) -> np.ndarray:
-    if width == 1:
+_PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
+
+
+@dataclass(frozen=True)
+class _Format:
+    code: int
+    channels: int
+    rate: int
+    width: int
+
+
+def _decode_frames(frames: bytes, fmt: _Format) -> np.ndarray:
+    width, channels = fmt.width, fmt.channels
+    frames = frames[: len(frames) - len(frames) % (width * channels)]
+    if fmt.code == _FLOAT and width in (4, 8):
+        data = np.frombuffer(frames, dtype="<f4" if width == 4 else "<f8").astype(np.float32)
+        data = np.nan_to_num(np.clip(data, -1.0, 1.0))
+    elif fmt.code != _PCM:
+        raise AudioFormatError(f"unsupported WAV encoding {fmt.code}; use PCM or float WAV")
+    elif width == 1:
         data = (np.frombuffer(frames, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif width == 2:
         data = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
@@ -112,33 +131,74 @@ def _decode_frames(frames: bytes, width: int, channels: int) -> np.ndarray:
         data = np.frombuffer(frames, dtype="<i4").astype(np.float32) / float(1 << 31)
     else:
         raise AudioFormatError(f"unsupported sample width {width} bytes; use 8, 16, 24 or 32-bit PCM WAV")
-    usable = data.size - data.size % channels
-    return data[:usable].reshape(-1, channels).mean(axis=1)
+    return data.reshape(-1, channels).mean(axis=1)
+
+
+def _parse_fmt(body: bytes) -> _Format:
+    if len(body) < 16:
+        raise AudioFormatError("the WAV 'fmt' chunk is too short")
+    code, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
+    if code == _EXTENSIBLE and len(body) >= 26:
+        code = struct.unpack("<H", body[24:26])[0]
+    if channels < 1 or rate < 1000 or bits < 8 or bits % 8:
+        raise AudioFormatError(f"not a usable WAV ({channels} channels, {rate} Hz, {bits} bits)")
+    return _Format(code, channels, rate, bits // 8)
+
+
+def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
+    """The format and the sample bytes of a RIFF/WAVE stream (PCM, float, or extensible)."""
+    head = stream.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise AudioFormatError("not a WAV file (no RIFF/WAVE header)")
+    fmt: _Format | None = None
+    while True:
+        header = stream.read(8)
+        if len(header) < 8:
+            raise AudioFormatError("no audio data in the WAV file" if fmt else "no 'fmt' chunk in the WAV file")
+        chunk_id, size = header[:4], struct.unpack("<I", header[4:])[0]
+        if chunk_id == b"fmt ":
+            fmt = _parse_fmt(stream.read(size + size % 2))
+        elif chunk_id == b"data":
+            if fmt is None:
+                raise AudioFormatError("the WAV file has audio before its format")
+            limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
+            if size != 0xFFFFFFFF and size > limit:
+                raise AudioFormatError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
+                                       f"than the {max_seconds / 3600:.0f} h limit; split it first")
+            data = stream.read(min(size, limit + 1))  # a truncated file gives what is there
+            if len(data) > limit:
+                raise AudioFormatError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
+            return fmt, data
+        else:
+            skipped = stream.read(size + size % 2)
+            if len(skipped) < size:
+                raise AudioFormatError("the WAV file ends inside a chunk")
 
 
 def read_wav(source: str | Path | BinaryIO, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS) -> Clip:
-    """Read a PCM WAV of any rate and channel count as a mono clip at ``rate``."""
+    """Read a WAV (PCM 8-32 bit, float, extensible; any rate and channels) as a mono clip at ``rate``."""
     name = str(source) if isinstance(source, (str, Path)) else "<stream>"
     try:
-        with wave.open(str(source) if isinstance(source, Path) else source, "rb") as wav:
-            channels, width, src_rate, frames = wav.getnchannels(), wav.getsampwidth(), wav.getframerate(), wav.getnframes()
-            if channels < 1 or src_rate < 1000:
-                raise AudioFormatError(f"{name}: not a usable WAV ({channels} channels at {src_rate} Hz)")
-            if frames / src_rate > max_seconds:
-                raise AudioFormatError(
-                    f"{name}: {frames / src_rate / 3600:.1f} h is longer than the {max_seconds / 3600:.0f} h limit; split it first"
-                )
-            data = wav.readframes(frames)
+        if isinstance(source, (str, Path)):
+            with open(source, "rb") as stream:
+                fmt, data = _read_riff(stream, max_seconds)
+        else:
+            fmt, data = _read_riff(source, max_seconds)
     except FileNotFoundError as exc:
         raise AudioFormatError(f"{name}: no such file; check the path") from exc
     except IsADirectoryError as exc:
         raise AudioFormatError(f"{name}: is a folder, not a WAV file") from exc
-    except (wave.Error, EOFError) as exc:
+    except AudioFormatError as exc:
         raise AudioFormatError(f"{name}: not a PCM WAV file ({exc}); convert it, e.g. 'sox in.mp3 -r 16000 -c 1 out.wav'") from exc
-    if not data:
+    except OSError as exc:
+        raise AudioFormatError(f"{name}: cannot read ({exc.strerror})") from exc
+    if len(data) < fmt.width * fmt.channels:
         raise AudioFormatError(f"{name}: the WAV file has no audio")
-    mono = _decode_frames(data, width, channels)
-    return Clip(float_to_pcm(resample(mono, src_rate, rate)), rate)
+    try:
+        mono = _decode_frames(data, fmt)
+    except AudioFormatError as exc:
+        raise AudioFormatError(f"{name}: {exc}") from exc
+    return Clip(float_to_pcm(resample(mono, fmt.rate, rate)), rate)
 
 
 def wav_bytes(clip: Clip) -> bytes:
