@@ -159,6 +159,11 @@ class Loop:
         self._in_speech_audio = False
 
     # -- public ---------------------------------------------------------------------------------
+    @property
+    def listening(self) -> bool:
+        """Whether the next utterance is taken as a question (push-to-talk pressed, wake phrase heard)."""
+        return self._open
+
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
         self._input = iter(source)
         self.recognizer.set_phrases(None)  # whatever it was narrowed to before, a session starts wide open
@@ -416,7 +421,7 @@ class Loop:
 
 def _key_commands(dialogue: Dialogue) -> dict[str, str]:
     mapping: dict[str, str] = {}
-    for command, keys in dialogue.matcher.key_bindings().items():
+    for command, keys in dialogue.key_bindings().items():
         for key in keys:
             mapping.setdefault(key, command)
     return mapping

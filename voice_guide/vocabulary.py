@@ -202,9 +202,10 @@ class Vocabulary:
         """Domain, command and safety phrases (a grammar's phrase list), without repeats."""
         return tuple(dict.fromkeys(self.domain + self.commands + self.safety))
 
-    def corpus(self, domain_weight: int = 2) -> list[str]:
+    def corpus(self, domain_weight: int = 2, safety_weight: int = 1) -> list[str]:
         """Sentences for a language model; domain and commands count ``domain_weight`` times."""
-        return list(self.domain + self.commands) * domain_weight + list(self.safety) + list(self.general)
+        return (list(self.domain + self.commands) * domain_weight + list(self.safety) * safety_weight
+                + list(self.general))
 
     def words(self) -> set[str]:
         return {w for group in (self.domain, self.commands, self.safety, self.general) for p in group for w in p.split()}
@@ -221,8 +222,16 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     commands = _unique([p for spec in words.specs.values() for p in spec.phrases]
                        + [p for spec in words.specs.values() for pat in spec.patterns for p in pattern_phrases(pat, 20)]
                        + list(extra_commands))
+    # A wake phrase (an extra command) is often followed straight away by the question: teach the
+    # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
+    wakes = [w for w in (spoken(c) for c in extra_commands) if w]
+    woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
     safety = _unique(p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern))
-    return Vocabulary(domain, commands, safety, _unique(general_sentences()))
+    return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken)
+
+
+def library_questions(library: Library) -> list[str]:
+    return [q for s in library.sections for q in s.examples]
 
 
 def restrict(sentences: Iterable[str], known: Callable[[str], bool]) -> list[str]:

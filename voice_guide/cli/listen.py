@@ -8,8 +8,9 @@ import logging
 import queue
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from voice_guide.audio import AudioChunk, chunk_stream, read_wav
 from voice_guide.cli.common import add_content_args, load_content, print_json
@@ -22,7 +23,10 @@ from voice_guide.engines.registry import RecognizerRequest, choose_engine, creat
 from voice_guide.errors import DeviceError
 from voice_guide.loop import Loop, LoopSettings, Mode, Utterance
 from voice_guide.protocols import AudioSink
-from voice_guide.settings import MODES, load_settings
+from voice_guide.content import Library
+from voice_guide.matcher import Matcher
+from voice_guide.protocols import Recognizer
+from voice_guide.settings import MODES, GuideSettings, load_settings
 from voice_guide.sinks import WavFileSink
 from voice_guide.vocabulary import build_vocabulary
 
@@ -45,6 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "Live on the microphone, or on a recording (--input FILE.wav, or - for raw 16 kHz 16-bit mono PCM on "
         "stdin) where every utterance is handled in turn. Nothing heard is stored.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_voice_args(p)
+    p.set_defaults(handler=run_listen)
+
+
+def add_voice_args(p: argparse.ArgumentParser) -> None:
+    """The flags of a voice session (``listen`` and ``radio``)."""
     p.add_argument("--input", metavar="FILE", help="a WAV file (any rate/channels), or - for raw PCM on stdin")
     p.add_argument("--output", metavar="FILE", help="write the spoken replies to this WAV file")
     p.add_argument("--json", action="store_true", help="print one JSON object per utterance")
@@ -67,7 +77,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                    help="greet and give the disclaimer first (default: live yes, files no)")
     add_config_arg(p)
     add_content_args(p)
-    p.set_defaults(handler=run_listen)
 
 
 class _DiscardSink:
@@ -128,7 +137,7 @@ def _device(value: str | None) -> str | int | None:
 
 
 @contextlib.contextmanager
-def _keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
+def keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
     """Keys from the terminal, one at a time (Space to talk, S to stop, ...), while live."""
     if not enabled or not sys.stdin.isatty():
         yield None
@@ -161,30 +170,48 @@ def _keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def run_listen(args: argparse.Namespace) -> int:
-    live = args.input is None
+@dataclass
+class Session:
+    """Everything a voice session needs, built from flags and the settings file."""
+
+    settings: GuideSettings
+    library: Library
+    matcher: Matcher
+    source: Iterable[AudioChunk]
+    sink: AudioSink
+    recognizer: Recognizer
+    synthesizer: Any
+    earcons: Earcons | None
+    captions: Any
+    loop_settings: LoopSettings
+    speaking: bool
+
+    def close(self) -> None:
+        self.synthesizer.close()
+        self.sink.close()
+        if hasattr(self.source, "close"):
+            self.source.close()
+
+
+def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
+            extra_phrases: Sequence[str] = ()) -> Session:
+    """Settings (file, then flags), content, devices (first: a missing one fails fast), engines."""
     settings = load_settings(args.config).override(
-        mode=args.mode or (None if live else "continuous"), engine=args.engine, model=args.model,
+        mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
         earcons=False if args.no_earcons else None, trailing_silence_s=args.trailing_silence,
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
-    if args.content:
-        args.content = list(settings.content) + list(args.content)
-    else:
-        args.content = list(settings.content)
+    args.content = list(settings.content) + list(args.content or [])
     library, matcher = load_content(args)
-    source = _source(args, settings.input_device)  # devices first: a missing one fails fast
+    source = _source(args, settings.input_device)
     speaking = not args.no_speak
     sink: AudioSink = _sink(args, settings.output_device) if speaking else _DiscardSink()
-    vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase])
+    vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
     engine = choose_engine(settings.engine, settings.model)
     recognizer = create_recognizer(engine, RecognizerRequest(vocabulary, settings.model))
     where = getattr(recognizer, "model_path", "built-in English model")
     print(f"voice-guide: recognizer {recognizer.name} ({where}); mode {settings.mode}", file=sys.stderr)
-    dialogue = Dialogue(library, matcher, speech=SpeechSettings(rate_wpm=settings.rate_wpm, volume=settings.volume),
-                        idle_timeout_s=settings.idle_timeout_s, idle_warning_s=settings.idle_warning_s,
-                        volume_cap=settings.volume_cap)
     endpoint = EndpointSettings(trailing_silence_ms=int(1000 * settings.trailing_silence_s),
                                 max_utterance_ms=int(1000 * settings.max_utterance_s),
                                 initial_silence_ms=int(1000 * settings.initial_silence_s))
@@ -203,6 +230,20 @@ def run_listen(args: argparse.Namespace) -> int:
         from voice_guide.captions import PlainCaptions
 
         captions = PlainCaptions(sys.stderr)
+    return Session(settings, library, matcher, source, sink, recognizer, synthesizer, earcons, captions,
+                   loop_settings, speaking)
+
+
+def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
+    st = session.settings
+    return kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
+                idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    live = args.input is None
+    session = prepare(args, live)
+    dialogue = new_dialogue(session)
 
     def show(result: Utterance) -> None:
         if args.json:
@@ -211,17 +252,15 @@ def run_listen(args: argparse.Namespace) -> int:
             print(f"you:   {result.transcript.text}\nguide: {result.turn.text}", flush=True)
 
     try:
-        with _keyboard(live) as keys:
-            if live and keys is not None and settings.mode == "push_to_talk":
+        with keyboard(live) as keys:
+            if live and keys is not None and session.settings.mode == "push_to_talk":
                 print("voice-guide: press Space to ask a question (S stops, Q quits the session)", file=sys.stderr)
-            loop = Loop(dialogue, recognizer, synthesizer, sink, loop_settings, earcons=earcons, keys=keys,
-                        captions=captions, on_utterance=show, voice_id=args.voice)
-            loop.run(source)
+            loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
+                        earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
+                        voice_id=args.voice)
+            loop.run(session.source)
     finally:
-        synthesizer.close()
-        sink.close()
-        if hasattr(source, "close"):
-            source.close()
-    if args.output and speaking:
+        session.close()
+    if args.output and session.speaking:
         print(f"voice-guide: replies written to {args.output}", file=sys.stderr)
     return 0

@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 from voice_guide import __version__
 from voice_guide.errors import VoiceGuideError
 
-COMMAND_MODULES = ("ask", "content", "demo", "config", "episode", "listen", "doctor", "model")
+COMMAND_MODULES = ("ask", "listen", "radio", "episode", "content", "demo", "config", "doctor", "model")
 """Modules under voice_guide.cli, in the order their subcommands appear in --help."""
 
 EPILOG = """\

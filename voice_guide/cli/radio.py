@@ -1,0 +1,102 @@
+"""``voice-guide radio``: rendered episodes play like a radio; visitors interrupt with questions."""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from voice_guide.audio import AudioChunk
+
+from voice_guide.cli.common import print_json
+from voice_guide.cli.listen import add_voice_args, keyboard, new_dialogue, prepare
+from voice_guide.loop import Loop, Mode, Utterance
+from voice_guide.radio import load_episodes, RadioPlayer
+from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
+
+EXAMPLES = """\
+examples:
+  voice-guide episode build --all --out episodes       # render the episodes once
+  voice-guide radio --episodes episodes                # live: Space to ask, ] / [ chapters, I about, K pause, L resume
+  voice-guide radio --episodes episodes --input visitor.wav --output room.wav --json
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "radio", help="play rendered episodes like a radio; answer questions in between",
+        description="Plays rendered episodes in a loop. A visitor interrupts with push-to-talk (Space) or the wake "
+        "phrase: the episode pauses, the question is answered from the content, and the episode resumes a little "
+        "before where it stopped. Voice commands: next chapter, previous chapter, what is this episode about, pause, "
+        "resume, plus every normal command and question. With --input FILE.wav the visitor audio comes from a file "
+        "(wake mode) and the radio plays for as long as it lasts.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--episodes", metavar="DIR", help="folder of rendered episodes (default: the settings' episodes)")
+    p.add_argument("--playlist", nargs="+", metavar="NAME", help="episode folder names to play, in order")
+    p.add_argument("--resume-back", type=float, metavar="S", help="resume this far before the interruption (default 3 s)")
+    p.add_argument("--talk-at", type=float, nargs="+", metavar="S",
+                   help="with --input: press the talk key at these input times (push-to-talk from a file)")
+    add_voice_args(p)
+    p.set_defaults(handler=run_radio)
+
+
+def run_radio(args: argparse.Namespace) -> int:
+    live = args.input is None
+    if args.talk_at and not args.mode:
+        args.mode = "push_to_talk"
+    session = prepare(args, live, file_mode="wake", extra_phrases=radio_phrases())
+    settings = session.settings
+    if Mode(settings.mode) is Mode.CONTINUOUS:
+        session.close()
+        from voice_guide.errors import ConfigError
+
+        raise ConfigError("radio mode needs push_to_talk or wake mode (continuous listening would never let the show play)")
+    try:
+        folder = Path(args.episodes or settings.episodes)
+        player = RadioPlayer(load_episodes(folder, args.playlist or settings.playlist))
+        dialogue = new_dialogue(session, RadioDialogue, player=player)
+        print(f"voice-guide: radio: {len(player.episodes)} episode(s) from {folder}", file=sys.stderr)
+
+        def show(result: Utterance) -> None:
+            if args.json:
+                print_json({**result.to_json(), "episode": player.episode.slug,
+                            "episode_position_s": round(player.position_s, 2)})
+            elif not live:
+                print(f"you:   {result.transcript.text}\nguide: {result.turn.text}", flush=True)
+
+        with keyboard(live) as live_keys:
+            keys = live_keys
+            source = session.source
+            if not live and args.talk_at:
+                keys = queue.Queue()
+                source = pressed_at(session.source, keys, args.talk_at)
+            if live and keys is not None:
+                print("voice-guide: Space asks a question; ] / [ chapters, I about, K pause, L resume", file=sys.stderr)
+            loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
+                        earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
+                        voice_id=args.voice)
+            resume_back = settings.resume_back_s if args.resume_back is None else args.resume_back
+
+            def event(e: RadioEvent) -> None:
+                if args.json and e.what != "play":
+                    print_json({"radio": e.what, "at_s": round(e.at_ms / 1000, 2), "episode": e.episode,
+                                "position_s": e.position_s})
+
+            RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
+    finally:
+        session.close()
+    return 0
+
+
+def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: Sequence[float]) -> Iterator[AudioChunk]:
+    """The source, pressing the talk key when its audio time reaches each of ``times_s``."""
+    pending = sorted(times_s)
+    heard_s = 0.0
+    for chunk in source:
+        while pending and heard_s >= pending[0]:
+            keys.put("space")
+            pending.pop(0)
+        heard_s += chunk.seconds
+        yield chunk

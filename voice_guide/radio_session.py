@@ -1,0 +1,194 @@
+"""Radio mode: episodes play like a radio; a visitor interrupts with push-to-talk or the wake phrase.
+
+The session interleaves the player with the speech loop, chunk for chunk of input audio: while
+nobody is asking, each input chunk is matched by the same length of episode audio on the sink.
+When a question starts (the talk key, or speech that turns out to carry the wake phrase), the
+episode stops, the loop answers through the normal dialogue, and the episode resumes a little
+before the point where the visitor started speaking.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Callable, Iterable, Iterator
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from voice_guide.audio import AudioChunk
+from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, Turn
+from voice_guide.loop import Loop, Mode, Utterance
+from voice_guide.protocols import AudioSink
+from voice_guide.radio import RadioPlayer
+from voice_guide.text import clean
+
+_LOGGER = logging.getLogger(__name__)
+
+RADIO_COMMANDS = ("next_chapter", "previous_chapter", "about", "pause", "resume")
+_POLITE = ("please", "can you", "could you", "would you", "now", "hey guide", "guide", "just", "okay", "ok")
+
+
+def _radio_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((resources.files("voice_guide") / "data" / "radio.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def radio_phrases() -> list[str]:
+    """Every radio command phrase (for the recognizer's vocabulary)."""
+    return [str(p) for spec in _radio_data()["commands"].values() for p in spec["phrases"]]
+
+
+@dataclass(frozen=True)
+class RadioEvent:
+    """What the radio did, in input audio time (for tests and the log)."""
+
+    at_ms: float
+    what: str
+    """"play", "interrupt", "resume", or a radio command."""
+    episode: str
+    position_s: float
+
+
+class RadioDialogue(Dialogue):
+    """The normal dialogue plus radio commands (next/previous chapter, about, pause, resume)."""
+
+    def __init__(self, *args: Any, player: RadioPlayer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.player = player
+        data = _radio_data()
+        self.radio_prompts: dict[str, str] = data["prompts"]
+        self.radio_phrases = {clean(p): name for name, spec in data["commands"].items() for p in spec["phrases"]}
+        self.radio_keys = {str(k): name for name, spec in data["commands"].items() for k in spec.get("keys", ())}
+        self.acted: str | None = None
+        """The radio command handled since the session last looked (it then does not rewind)."""
+
+    def key_bindings(self) -> dict[str, tuple[str, ...]]:
+        bindings = dict(super().key_bindings())
+        for key, name in self.radio_keys.items():
+            bindings[name] = bindings.get(name, ()) + (key,)
+        return bindings
+
+    def radio_command(self, text: str) -> str | None:
+        cleaned = f" {clean(text)} "
+        if self.matcher.safety_kind(cleaned.strip()):
+            return None
+        for polite in _POLITE:
+            cleaned = cleaned.replace(f" {polite} ", " ")
+        core = " ".join(cleaned.split())
+        if core in self.radio_phrases:
+            return self.radio_phrases[core]
+        if 0 < len(core.split()) <= 6:
+            best = process.extractOne(core, list(self.radio_phrases), scorer=fuzz.ratio, score_cutoff=90)
+            if best:
+                return self.radio_phrases[best[0]]
+        return None
+
+    def handle(self, event: Event) -> Turn:
+        command = None
+        if isinstance(event, Heard):
+            command = self.radio_command(event.text)
+        elif isinstance(event, KeyPressed) and event.command in RADIO_COMMANDS:
+            command = event.command
+        if command is None:
+            return super().handle(event)
+        return self._radio(command)
+
+    def _radio(self, command: str) -> Turn:
+        player = self.player
+        if command == "next_chapter":
+            player.next_chapter()
+        elif command == "previous_chapter":
+            player.previous_chapter()
+        elif command == "pause":
+            player.pause()
+        elif command == "resume":
+            player.paused = False
+        self.acted = command
+        episode = player.episode
+        text = self.radio_prompts[command].format(chapter=player.chapter.title, title=episode.title,
+                                                  description=episode.description).strip()
+        return Turn("command", (Say(" ".join(text.split())),), command=command, score=1.0)
+
+
+class RadioSession:
+    """Runs a :class:`Loop` (built with a :class:`RadioDialogue`) with a player between its input chunks."""
+
+    def __init__(self, loop: Loop, player: RadioPlayer, sink: AudioSink, resume_back_s: float = 3.0,
+                 on_event: Callable[[RadioEvent], None] | None = None) -> None:
+        self.loop = loop
+        self.on_event = on_event
+        self.player = player
+        self.sink = sink
+        self.resume_back_s = resume_back_s
+        self.events: list[RadioEvent] = []
+        self._audio_ms = 0.0
+        self._interrupted_at: tuple[int, float, bool] | None = None
+        self._handled = 0
+        self._last_speech_ms = 0.0
+        self._settle_ms = loop.settings.endpoint.trailing_silence_ms + 500
+        """After speech stops, how long to wait for it to turn out to be a question."""
+
+    def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
+        return self.loop.run(self._interleave(source))
+
+    def _log(self, what: str) -> None:
+        event = RadioEvent(self._audio_ms, what, self.player.episode.slug, round(self.player.position_s, 3))
+        self.events.append(event)
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def _mark(self) -> None:
+        """Remember where the episode was when a visitor started asking (once per question)."""
+        if self._interrupted_at is None:
+            self._interrupted_at = (self.player.index, self.player.position_s, self.player.paused)
+            self._log("interrupt")
+
+    def _interleave(self, source: Iterable[AudioChunk]) -> Iterator[AudioChunk]:
+        dialogue = self.loop.dialogue
+        for chunk in source:
+            if len(self.loop.results) > self._handled:
+                self._handled = len(self.loop.results)
+                acted = getattr(dialogue, "acted", None)
+                if acted is not None:
+                    dialogue.acted = None  # type: ignore[attr-defined]
+                    self._interrupted_at = None
+                    self._log(acted)
+                elif self._interrupted_at is not None and not self.loop.listening:
+                    index, position, was_paused = self._interrupted_at
+                    self.player.index = index
+                    self.player.seek(position)
+                    self.player.resume(self.resume_back_s)
+                    self.player.paused = was_paused
+                    self._interrupted_at = None
+                    self._log("resume")
+            in_speech = self.loop.endpointer.in_speech
+            if in_speech:
+                self._last_speech_ms = self._audio_ms
+            if self.loop.listening:
+                self._mark()
+            elif self.loop.settings.mode is Mode.WAKE and in_speech:
+                self._mark()  # maybe a question: the wake phrase is known only at its end
+            elif self._interrupted_at is not None and self._audio_ms - self._last_speech_ms > self._settle_ms:
+                self._interrupted_at = None  # speech that was not for us: play on from here
+            if not self.loop.listening and not self.player.paused:
+                played = self._play(chunk.milliseconds)
+                if played and (not self.events or self.events[-1].what != "play"):
+                    self._log("play")
+            self._audio_ms += chunk.milliseconds
+            yield chunk
+
+    def _play(self, ms: float) -> bool:
+        """Play ``ms`` of the episode (the length of one input chunk)."""
+        remaining = ms
+        chunks = []
+        while remaining > 1e-6:
+            piece = self.player.next_chunk(int(round(remaining)))
+            if piece is None or not piece.audio:
+                break
+            chunks.append(piece)
+            remaining -= piece.milliseconds
+        if chunks:
+            self.sink.play(chunks)
+        return bool(chunks)
