@@ -38,12 +38,40 @@ def test_the_guard_catches_network_use(tmp_path: Path) -> None:
         ["ask", "--json", "--no-speak", "where does breast cancer spread"],
         ["ask", "--wav", "reply.wav", "can i get a second opinion"],
         ["demo", "--wav", "demo.wav"],
+        ["listen", "--input", "{visitor}", "--json", "--output", "reply.wav", "--engine", "pocketsphinx"],
+        ["episode", "build", "--plan", "second-opinion", "--out", "eps", "--no-sting"],
+        ["radio", "--episodes", "{episodes}", "--input", "{visitor}", "--output", "room.wav", "--talk-at", "0.2"],
     ],
+    ids=["ask", "ask-wav", "demo", "listen-input", "episode-build", "radio"],
 )
-def test_commands_open_no_network_socket(tmp_path: Path, args: list[str]) -> None:
+def test_commands_open_no_network_socket(tmp_path: Path, args: list[str], visitor: Path, episodes: Path) -> None:
+    args = [a.format(visitor=visitor, episodes=episodes) for a in args]
     proc, log = run_guarded(args, tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert log == "", f"network use: {log}"
+
+
+@pytest.fixture(scope="module")
+def visitor(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A short spoken question, made with the real synthesizer."""
+    from voice_guide.audio import write_wav
+    from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
+    from voice_guide.protocols import Voice
+
+    path = tmp_path_factory.mktemp("visitor") / "visitor.wav"
+    with Pyttsx3Synthesizer() as synth:
+        write_wav(path, synth.synthesize("Where does breast cancer spread?", Voice(voice_id="en-us")))
+    return path
+
+
+@pytest.fixture(scope="module")
+def episodes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("episodes")
+    proc = subprocess.run([sys.executable, "-m", "voice_guide", "episode", "build", "--plan", "second-opinion",
+                           "--out", str(out), "--no-sting", "--mono"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return out
 
 
 def test_a_conversation_leaves_no_files_behind(tmp_path: Path) -> None:
