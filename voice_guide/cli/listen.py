@@ -227,11 +227,21 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     earcons = Earcons(EarconSettings(enabled=settings.earcons)) if speaking else None
     captions = None
     if live and settings.captions:
-        from voice_guide.captions import PlainCaptions
-
-        captions = PlainCaptions(sys.stderr)
+        captions = make_captions(matcher)
     return Session(settings, library, matcher, source, sink, recognizer, synthesizer, earcons, captions,
                    loop_settings, speaking)
+
+
+def make_captions(matcher: Matcher) -> Any:
+    """Large high-contrast captions on a terminal; one plain line per caption otherwise (logs)."""
+    from voice_guide.captions import PlainCaptions, RichCaptions
+    from voice_guide.keys import keys_help
+
+    if sys.stderr.isatty():
+        from rich.console import Console
+
+        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher))
+    return PlainCaptions(sys.stderr)
 
 
 def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
