@@ -66,7 +66,10 @@ def load_yaml(path: Path) -> Any:
         raise ContentError(str(path), None, f"not UTF-8 text ({exc.reason}); save it as UTF-8") from None
     except OSError as exc:
         raise ContentError(str(path), None, f"cannot read ({exc.strerror})") from None
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # e.g. control characters, caught while reading
+        raise ContentError(str(path), None, f"YAML: {exc}".splitlines()[0] + "; remove control characters") from None
     loader.path = str(path)
     try:
         return loader.get_single_data()
