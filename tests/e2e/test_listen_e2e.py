@@ -19,7 +19,8 @@ SPOKEN = [
     ("stop", ("command", None, "stop")),
     ("can i get a second opinion", ("answer", "second-opinion", None)),
     ("more", ("command", "second-opinion", "more")),
-    ("i can't breathe", ("safety", None, None)),
+    ("i cannot breathe", ("safety", None, None)),
+    ("i want to kill myself", ("safety", None, None)),
 ]
 
 
@@ -35,7 +36,7 @@ def test_spoken_questions_and_commands_are_routed(wav: Any, tmp_path: Path) -> N
         assert set(r) == {"transcript", "kind", "section", "command", "score", "text", "timings"}
         assert {"asr_final_ms", "match_ms", "first_audio_ms"} <= set(r["timings"])
         assert r["timings"]["first_audio_ms"] is not None
-    assert "911" in results[-1]["text"]
+    assert "911" in results[-2]["text"] and "988" in results[-1]["text"]
     with wave.open(str(reply)) as w:
         assert w.getnframes() / w.getframerate() > 20  # the answers were spoken into the file
 
