@@ -202,3 +202,24 @@ def test_input_ending_mid_utterance_is_still_handled(library: Library, matcher: 
     loop, _, _ = make_loop(library, matcher, [Q])
     results = loop.run(ListSource(chunked(quiet(500), tone(1500), quiet(300))))
     assert len(results) == 1
+
+
+def test_talk_key_during_an_answer_stops_it_and_listens(library: Library, matcher: Matcher) -> None:
+    keys: queue.Queue[str] = queue.Queue()
+    sink = RecordingSink()
+    sink.at[800.0] = lambda: keys.put("space")
+    loop, recognizer, _ = make_loop(library, matcher, [Q, "repeat"], mode=Mode.PUSH_TO_TALK, sink=sink, keys=keys)
+    keys.put("space")
+    results = loop.run(ListSource(speech(1500, 500)))
+    assert len(loop.stops) == 1 and sink.stopped_at_ms is not None and sink.stopped_at_ms - 800 <= 250
+    assert [r.turn.command for r in results] == [None, "repeat"]
+
+
+def test_other_keys_during_an_answer_wait_for_it_to_end(library: Library, matcher: Matcher) -> None:
+    keys: queue.Queue[str] = queue.Queue()
+    sink = RecordingSink()
+    sink.at[800.0] = lambda: keys.put("-")
+    loop, _, _ = make_loop(library, matcher, [Q], sink=sink, keys=keys)
+    loop.run(ListSource(speech(1500)))
+    assert loop.stops == [] and sink.stopped_at_ms is None
+    assert loop.voice.rate_wpm < loop.dialogue.speech.rate_wpm  # "slower" was done after the answer

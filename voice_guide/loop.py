@@ -28,13 +28,13 @@ from voice_guide.dialogue import (Dialogue, Earcon, End, Heard, Idle, KeyPressed
                                   ResetSession, SetVoice, SpeechFinished, Start, State, Turn)
 from voice_guide.earcons import Earcons
 from voice_guide.endpoint import EndpointEvent, Endpointer, EndpointSettings
+from voice_guide.keys import TALK_KEYS, key_map
 from voice_guide.protocols import AudioSink, Recognizer, Synthesizer, Transcript, Voice
 from voice_guide.speaker import Speaker
 from voice_guide.text import clean
 
 _LOGGER = logging.getLogger(__name__)
 
-TALK_KEYS = ("space",)
 WAKE_MATCH = 75
 """rapidfuzz ratio (0-100) for the start of an utterance to count as the wake phrase."""
 STOP_COMMAND = "stop"
@@ -136,6 +136,8 @@ class Loop:
         self.speaker = Speaker(synthesizer, self.sink, on_sentence=self._caption_sentence)
         self.earcons = earcons
         self.keys = keys
+        self._keys = key_map(dialogue.matcher)
+        self._deferred: list[str] = []
         self.captions = captions
         self.on_utterance = on_utterance
         self.clock = clock
@@ -273,31 +275,36 @@ class Loop:
 
     # -- keys -----------------------------------------------------------------------------------
     def _poll_keys(self) -> None:
+        """Handle pressed keys. While speaking only stopping happens now; the rest waits for silence."""
         if self.keys is None:
             return
         while True:
             try:
                 key = self.keys.get_nowait()
             except queue.Empty:
-                return
+                break
+            self._idle_ms = 0.0
+            if self._speaking:
+                if key in TALK_KEYS or self._keys.get(key) == STOP_COMMAND:
+                    self._stop_now()
+                if self._keys.get(key) != STOP_COMMAND:
+                    self._deferred.append(key)
+                continue
             self._key(key)
+        if not self._speaking:
+            deferred, self._deferred = self._deferred, []
+            for key in deferred:
+                self._key(key)
 
     def _key(self, key: str) -> None:
-        self._idle_ms = 0.0
         if key in TALK_KEYS:
-            if self._speaking:
-                self.speaker.stop()
             self._open = True
             self._perform(self.dialogue.handle(ListenStarted()))
             self._arm()
             return
-        command = _key_commands(self.dialogue).get(key)
-        if command is None:
-            return
-        if command == STOP_COMMAND and self._speaking:
-            self._stop_now()
-            return
-        self._perform(self.dialogue.handle(KeyPressed(command)))
+        command = self._keys.get(key)
+        if command is not None:
+            self._perform(self.dialogue.handle(KeyPressed(command)))
 
     def _stop_now(self) -> None:
         self.stops.append(self._audio_ms)
@@ -417,12 +424,4 @@ class Loop:
         if turn.section is None:
             return None
         return self.dialogue.library.section(turn.section).title
-
-
-def _key_commands(dialogue: Dialogue) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for command, keys in dialogue.key_bindings().items():
-        for key in keys:
-            mapping.setdefault(key, command)
-    return mapping
 
