@@ -32,7 +32,8 @@ class Transcript:
 class Recognizer(Protocol):
     """Streaming speech-to-text: feed chunks of one utterance, then take the transcript."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def accept(self, chunk: AudioChunk) -> None: ...
 

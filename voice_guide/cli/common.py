@@ -76,7 +76,7 @@ def open_voice_output(args: argparse.Namespace, voice: Voice) -> VoiceOutput | N
         Path(args.wav).parent.mkdir(parents=True, exist_ok=True)
         sink, where = WavFileSink(args.wav), args.wav
     else:
-        from voice_guide.engines import sounddevice_io
+        import voice_guide.engines.sounddevice_io as sounddevice_io
 
         if not sounddevice_io.output_available():
             print("voice-guide: no audio output device found; printing only (use --wav FILE to save the speech)",

@@ -10,7 +10,7 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from voice_guide.audio import AudioChunk, chunk_stream, read_wav
 from voice_guide.cli.common import add_content_args, load_content, print_json
@@ -26,6 +26,7 @@ from voice_guide.protocols import AudioSink
 from voice_guide.content import Library
 from voice_guide.matcher import Matcher
 from voice_guide.protocols import Recognizer
+from voice_guide.resilience import FallbackRecognizer, ResilientSink, ResilientSource, reload_library
 from voice_guide.settings import MODES, GuideSettings, load_settings
 from voice_guide.sinks import WavFileSink
 from voice_guide.vocabulary import build_vocabulary
@@ -115,7 +116,14 @@ def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk
 
     if not sounddevice_io.input_available(_device(device)):
         raise DeviceError("no microphone found; plug one in (then 'voice-guide doctor'), or use --input FILE.wav")
-    return sounddevice_io.MicrophoneSource(_device(device))
+
+    def announce(what: str) -> None:
+        line = {"microphone_lost": "The microphone stopped working; retrying every few seconds.",
+                "microphone_back": "The microphone is working again."}[what]
+        print(f"voice-guide: {line}", file=sys.stderr)
+
+    # Unplugged mid-session: announce it, keep the session (captions, idle timer, radio) going, retry.
+    return ResilientSource(lambda: sounddevice_io.MicrophoneSource(_device(device)), on_change=announce)
 
 
 def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
@@ -125,7 +133,8 @@ def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
     from voice_guide.engines import sounddevice_io
 
     if sounddevice_io.output_available(_device(device)):
-        return sounddevice_io.SpeakerSink(_device(device))
+        # A speaker that fails later: captions carry on, the device is retried.
+        return ResilientSink(lambda: sounddevice_io.SpeakerSink(_device(device)))
     if args.input:
         print("voice-guide: no speaker; replies are not played (use --output FILE.wav to keep them)", file=sys.stderr)
         return _DiscardSink()
@@ -209,8 +218,12 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     sink: AudioSink = _sink(args, settings.output_device) if speaking else _DiscardSink()
     vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
     engine = choose_engine(settings.engine, settings.model)
-    recognizer = create_recognizer(engine, RecognizerRequest(vocabulary, settings.model))
-    where = getattr(recognizer, "model_path", "built-in English model")
+    request = RecognizerRequest(vocabulary, settings.model)
+    primary = create_recognizer(engine, request)  # a missing or broken model stops here, with the fix
+    # A recognizer that fails mid-session hands over to the other engine (logged).
+    others = [e for e in ("vosk", "pocketsphinx") if e != engine]
+    recognizer: Recognizer = FallbackRecognizer(primary, [(name, _loader(name, request)) for name in others])
+    where = getattr(primary, "model_path", "built-in English model")
     print(f"voice-guide: recognizer {recognizer.name} ({where}); mode {settings.mode}", file=sys.stderr)
     endpoint = EndpointSettings(trailing_silence_ms=int(1000 * settings.trailing_silence_s),
                                 max_utterance_ms=int(1000 * settings.max_utterance_s),
@@ -244,16 +257,38 @@ def make_captions(matcher: Matcher) -> Any:
     return PlainCaptions(sys.stderr)
 
 
+def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]:
+    return lambda: create_recognizer(engine, request)
+
+
 def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
     st = session.settings
     return kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
                 idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
 
 
+def reload_on_hangup(dialogue: Dialogue, extra: Sequence[str]) -> None:
+    """SIGHUP reloads the content packs; a broken pack keeps the last good ones running."""
+    import signal
+
+    def reload(signum: int, frame: Any) -> None:
+        library, error = reload_library(dialogue.library, extra)
+        if error is not None:
+            print(f"voice-guide: content not reloaded, keeping the last good packs: {error}", file=sys.stderr)
+            return
+        dialogue.library, dialogue.matcher = library, Matcher(library)
+        print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, reload)
+
+
 def run_listen(args: argparse.Namespace) -> int:
     live = args.input is None
     session = prepare(args, live)
     dialogue = new_dialogue(session)
+    if live:
+        reload_on_hangup(dialogue, args.content)
 
     def show(result: Utterance) -> None:
         if args.json:

@@ -1,0 +1,153 @@
+"""Faults injected through the adapters' seams: microphone unplugged, speaker failing, recognizer
+failing, a broken pack on reload. The guide says so, keeps going, and recovers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.fakes import ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
+from voice_guide.audio import AudioChunk
+from voice_guide.content import Library, load_library
+from voice_guide.errors import DeviceError, EngineError
+from voice_guide.resilience import FallbackRecognizer, ResilientSink, ResilientSource, reload_library
+
+
+def test_unplugged_microphone_is_announced_bridged_with_silence_and_retried() -> None:
+    opened = []
+    said: list[str] = []
+    sleeps: list[float] = []
+
+    def open_mic() -> Iterator[AudioChunk]:
+        opened.append(len(opened))
+        if len(opened) == 1:
+            yield from chunked(tone(400))  # works, then the cable is pulled
+            raise DeviceError("microphone: stream stopped; check the device")
+        if len(opened) < 4:
+            raise DeviceError("microphone: no input device found")
+        yield from chunked(tone(240))
+
+    source = ResilientSource(open_mic, retry_s=1.0, on_change=said.append, sleep=sleeps.append)
+    chunks = list(source)
+    assert said == ["microphone_lost", "microphone_back"]
+    assert len(opened) == 4 and source.outages == 1
+    silent = [c for c in chunks if c.audio == b"\x00\x00" * len(c.audio[::2])]
+    assert 3.0 <= sum(c.seconds for c in silent) < 3.25, "silence for three one-second retries"
+    assert 3.0 <= sum(sleeps) < 3.25, "the silence is paced in real time"
+
+
+def test_a_microphone_that_never_returns_gives_up_after_max_retries() -> None:
+    def broken() -> Iterator[AudioChunk]:
+        raise DeviceError("microphone: no input device found")
+
+    with pytest.raises(DeviceError):
+        list(ResilientSource(broken, retry_s=0.16, sleep=lambda s: None, max_retries=2))
+
+
+class FlakySink(RecordingSink):
+    def __init__(self, fail_plays: int) -> None:
+        super().__init__()
+        self.fail_plays = fail_plays
+
+    def play(self, chunks, stop=None):  # type: ignore[no-untyped-def]
+        if self.fail_plays > 0:
+            self.fail_plays -= 1
+            raise DeviceError("speaker: device unavailable")
+        return super().play(chunks, stop)
+
+
+def test_speaker_failure_drops_audio_then_recovers() -> None:
+    now = [0.0]
+    sinks: list[FlakySink] = []
+
+    def open_sink() -> FlakySink:
+        if len(sinks) == 1:
+            sinks.append(FlakySink(0))
+            return sinks[-1]
+        if sinks:
+            raise DeviceError("speaker: no output device found")
+        sinks.append(FlakySink(1))
+        return sinks[-1]
+
+    sink = ResilientSink(open_sink, retry_s=5.0, clock=lambda: now[0])
+    assert sink.play(chunked(tone(200))) is True  # fails inside: dropped, not raised
+    assert sink.failures == 1
+    now[0] = 1.0
+    sink.play(chunked(tone(200)))  # within the retry wait: dropped without trying
+    assert len(sinks) == 1
+    now[0] = 6.0
+    sink.play(chunked(tone(200)))
+    assert len(sinks) == 2 and sinks[1].seconds > 0.15
+
+
+class BrokenRecognizer(ScriptedRecognizer):
+    name = "broken"
+
+    def accept(self, chunk: AudioChunk) -> None:
+        raise EngineError("decoder crashed")
+
+
+def test_a_failing_recognizer_falls_back_to_the_other_engine() -> None:
+    backup = ScriptedRecognizer(["where does it spread"])
+    rec = FallbackRecognizer(BrokenRecognizer(), [("pocketsphinx", lambda: backup)])
+    rec.set_phrases(("yes", "no"))
+    for chunk in chunked(tone(300)):
+        rec.accept(chunk)
+    assert rec.switches == ["broken -> scripted"]
+    assert backup.current == ("yes", "no"), "the narrowed phrases carry over"
+    rec.reset()
+    for chunk in chunked(tone(300)):
+        rec.accept(chunk)
+    assert rec.finish().text == "where does it spread"
+
+
+def test_when_no_fallback_works_it_is_one_error() -> None:
+    from voice_guide.errors import ModelError
+
+    def missing() -> ScriptedRecognizer:
+        raise ModelError("no vosk model found")
+
+    rec = FallbackRecognizer(BrokenRecognizer(), [("vosk", missing)])
+    with pytest.raises(EngineError, match="no recognizer works"):
+        for chunk in chunked(tone(100)):
+            rec.accept(chunk)
+
+
+def test_a_broken_pack_on_reload_keeps_the_last_good_one(library: Library, tmp_path: Path) -> None:
+    from tests.test_content import VALID
+
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(VALID, encoding="utf-8")
+    good, error = reload_library(library, [str(pack)])
+    assert error is None and good.has_section("alpha")
+    pack.write_text(VALID.replace("  - id: beta", "  - idd: beta"), encoding="utf-8")
+    kept, error = reload_library(good, [str(pack)])
+    assert kept is good and error is not None and str(pack) in error
+
+
+def test_sighup_reloads_content_and_a_broken_pack_is_refused(library: Library, tmp_path: Path) -> None:
+    import os
+    import signal
+
+    from tests.test_content import VALID
+    from voice_guide.cli.listen import reload_on_hangup
+    from voice_guide.dialogue import Dialogue
+    from voice_guide.matcher import Matcher
+
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(VALID, encoding="utf-8")
+    dialogue = Dialogue(library, Matcher(library))
+    previous = signal.getsignal(signal.SIGHUP)
+    try:
+        reload_on_hangup(dialogue, [str(pack)])
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert dialogue.library.has_section("alpha")
+        good = dialogue.library
+        pack.write_text("pack: [broken\n", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGHUP)
+        assert dialogue.library is good
+    finally:
+        signal.signal(signal.SIGHUP, previous)
