@@ -48,6 +48,10 @@ class PocketsphinxSettings:
     """Further pocketsphinx options (name, value), e.g. (("topn", 8),)."""
 
 
+MAX_NARROWED = 4
+"""Narrowed language models (for clarification replies) kept at once."""
+
+
 def shipped_model() -> tuple[Path, Path]:
     """(acoustic model folder, pronunciation dictionary) of the model the PyPI package ships."""
     try:
@@ -91,6 +95,7 @@ class PocketsphinxRecognizer:
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
         self._searches: dict[tuple[str, ...] | None, str] = {}
+        self._made = 0
         self._in_utterance = False
         self._add_search(None, vocabulary.corpus(st.domain_weight, st.safety_weight))
         self._activate(None)
@@ -104,7 +109,8 @@ class PocketsphinxRecognizer:
         if not corpus:
             raise EngineError("no phrase to listen for is in the pocketsphinx dictionary; check the content's language")
         arpa = language_model_arpa(corpus)
-        name = f"lm{len(self._searches)}"
+        self._made += 1
+        name = f"lm{self._made}"
         # The model is read from a file; it holds content phrases only and is deleted at once.
         with tempfile.TemporaryDirectory(prefix="voice-guide-lm-") as folder:
             path = os.path.join(folder, "domain.arpa")
@@ -130,8 +136,18 @@ class PocketsphinxRecognizer:
             from voice_guide.vocabulary import spoken, with_contractions
 
             narrowed = [s for p in phrases for s in with_contractions(spoken(p))]
+            self._forget_old_searches()
             self._add_search(key, narrowed * self.settings.domain_weight + list(self.vocabulary.general))
         self._activate(key)
+
+    def _forget_old_searches(self) -> None:
+        """Keep a few narrowed models (clarifications repeat); older ones are removed, so memory stays flat."""
+        narrowed = [k for k in self._searches if k is not None]
+        if len(narrowed) >= MAX_NARROWED:
+            self._activate(None)  # never remove the active search
+        while len(narrowed) >= MAX_NARROWED:
+            oldest = narrowed.pop(0)
+            self._decoder.remove_search(self._searches.pop(oldest))
 
     # -- streaming ------------------------------------------------------------------------------
     def accept(self, chunk: AudioChunk) -> None:
