@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -72,6 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
     print(f"\nmatch time over {len(texts)} utterances x {max(1, args.repeat)}: "
           f"median {statistics.median(timings):.3f} ms, p95 {p95:.3f} ms, max {timings[-1]:.3f} ms")
+
+    walls = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "voice_guide", "ask", "--json", "--no-speak", "where does it spread"],
+                       check=True, capture_output=True)
+        walls.append(time.perf_counter() - t0)
+    print(f"'voice-guide ask --json' wall time including start-up, 5 runs: median {statistics.median(walls):.2f} s, "
+          f"max {max(walls):.2f} s")
     return 0
 
 

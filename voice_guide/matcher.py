@@ -107,7 +107,8 @@ class CommandWords:
 
 
 def _data(name: str) -> Any:
-    return yaml.safe_load((resources.files("voice_guide") / "data" / name).read_text(encoding="utf-8"))
+    text = (resources.files("voice_guide") / "data" / name).read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def _texts(values: Iterable[Any], where: str) -> list[str]:

@@ -31,7 +31,7 @@ _CONTRACTIONS = [
 _CONTRACTION_RES = [(re.compile(p), r) for p, r in _CONTRACTIONS]
 # Spoken forms without the apostrophe, as recognizers often produce them.
 _BARE = {
-    "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+    "cannot": "can not", "cant": "can not", "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
     "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not", "aint": "is not",
     "im": "i am", "ive": "i have", "youre": "you are", "youve": "you have", "theyre": "they are",
     "theyve": "they have", "weve": "we have", "hes": "he is", "shes": "she is", "thats": "that is",
@@ -75,10 +75,12 @@ _HOMOPHONES = [
 def clean(text: str) -> str:
     """Lowercase, expand contractions, drop punctuation and fillers; one space between words."""
     text = unicodedata.normalize("NFKC", text[: MAX_UTTERANCE_CHARS * 4])
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.isprintable():
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
-    for pattern, repl in _CONTRACTION_RES:
-        text = pattern.sub(repl, text)
+    if "'" in text:  # most text has no contraction: skip the patterns
+        for pattern, repl in _CONTRACTION_RES:
+            text = pattern.sub(repl, text)
     text = re.sub(r"[^\w' ]+", " ", text)
     text = text.replace("'", " ").replace("_", " ")
     words = []

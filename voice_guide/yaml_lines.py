@@ -24,7 +24,11 @@ class LineList(list):  # type: ignore[type-arg]
     item_lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+_BASE: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""LibYAML's parser when PyYAML was built with it (much faster start-up), else the pure-Python one."""
+
+
+class _Loader(_BASE):  # type: ignore[misc,valid-type]
     path = "<yaml>"
 
 

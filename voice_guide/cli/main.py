@@ -14,6 +14,11 @@ from voice_guide.errors import VoiceGuideError
 
 COMMAND_MODULES = ("ask", "listen", "radio", "episode", "content", "demo", "config", "doctor", "model")
 """Modules under voice_guide.cli, in the order their subcommands appear in --help."""
+SUBCOMMANDS = {"ask": "ask", "topics": "ask", "listen": "listen", "radio": "radio", "episode": "episode",
+               "content": "content", "eval": "content", "demo": "demo", "config": "config", "doctor": "doctor",
+               "model": "model"}
+"""Subcommand -> its module: a run imports only the module it needs (start-up time matters for ``ask``)."""
+"""Modules under voice_guide.cli, in the order their subcommands appear in --help."""
 
 EPILOG = """\
 examples:
@@ -28,7 +33,8 @@ Everything runs offline. Nothing you say or type is stored unless you ask for a 
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command`` only that subcommand's module is imported (the others are listed)."""
     parser = argparse.ArgumentParser(
         prog="voice-guide",
         description="Offline voice companion for cancer patient education: ask by voice or text, "
@@ -39,14 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"voice-guide {__version__}")
     parser.add_argument("--debug", action="store_true", help="log details (including transcripts) to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    wanted = [SUBCOMMANDS[command]] if command in SUBCOMMANDS else list(COMMAND_MODULES)
+    for name in wanted:
         module = importlib.import_module(f"voice_guide.cli.{name}")
         module.register(sub)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
