@@ -43,9 +43,9 @@ class EndpointSettings:
     speech resumes (a long tail of silence skews the recognizer's normalisation of short words)."""
     frame_ms: int = 20
     """Analysis frame inside each chunk."""
-    threshold_db: float = 9.0
+    threshold_db: float = 12.0
     """A frame is loud when this far above the noise floor ..."""
-    release_db: float = 6.0
+    release_db: float = 11.0
     """... and counts as silence again (smoothed over ``smooth_ms``) when below floor + this."""
     smooth_ms: int = 160
     min_level_dbfs: float = -55.0
