@@ -81,7 +81,9 @@ def _press(source: Iterable[AudioChunk], keys: "queue.Queue[str]", every_s: floa
 def run_soak(hours: float, every_s: float = 180.0, snr_db: float = 10.0, seed: int = 0, engine: str = "pocketsphinx",
              progress: Callable[[float], None] | None = None) -> SoakReport:
     from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
+    from voice_guide.memory import limit_malloc_arenas
 
+    limit_malloc_arenas()  # as 'voice-guide listen' and 'radio' do
     library = load_library()
     matcher = Matcher(library)
     tmp = Path(tempfile.mkdtemp(prefix="voice-guide-soak-"))

@@ -18,6 +18,8 @@ SUBCOMMANDS = {"ask": "ask", "topics": "ask", "listen": "listen", "radio": "radi
                "content": "content", "eval": "content", "demo": "demo", "config": "config", "doctor": "doctor",
                "model": "model"}
 """Subcommand -> its module: a run imports only the module it needs (start-up time matters for ``ask``)."""
+LONG_RUNNING = {"listen", "radio", "demo"}
+"""Sessions that may run for hours (memory must stay flat)."""
 """Modules under voice_guide.cli, in the order their subcommands appear in --help."""
 
 EPILOG = """\
@@ -67,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="voice-guide: %(levelname)s: %(name)s: %(message)s",
     )
+    if args.command in LONG_RUNNING:
+        from voice_guide.memory import limit_malloc_arenas
+
+        limit_malloc_arenas()
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
