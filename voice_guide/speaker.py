@@ -31,7 +31,17 @@ class Spoken:
     """Sentences the synthesizer could not render (shown as captions instead)."""
 
 
+@dataclass
+class _Job:
+    sentences: list[str]
+    voice: Voice
+    rendered: "queue.Queue[tuple[str, Clip | None]]"
+    cancel: threading.Event
+
+
 class Speaker:
+    """One long-lived render thread serves every reply (a thread per reply fragments memory over hours)."""
+
     def __init__(self, synthesizer: Synthesizer, sink: AudioSink, chunk_ms: int = 50,
                  on_sentence: Callable[[str], None] | None = None) -> None:
         self.synthesizer = synthesizer
@@ -39,38 +49,48 @@ class Speaker:
         self.chunk_ms = chunk_ms
         self.on_sentence = on_sentence
         self.stop_event = threading.Event()
+        self._jobs: queue.Queue[_Job] = queue.Queue()
+        self._job: _Job | None = None
+        self._worker: threading.Thread | None = None
 
     def stop(self) -> None:
         self.stop_event.set()
+        job = self._job
+        if job is not None:
+            job.cancel.set()
+
+    def _render_forever(self) -> None:
+        while True:
+            job = self._jobs.get()
+            for sentence in job.sentences:
+                if job.cancel.is_set():
+                    break
+                try:
+                    clip: Clip | None = self.synthesizer.synthesize(sentence, job.voice)
+                except EngineError as exc:
+                    _LOGGER.warning("could not speak a sentence: %s", exc)
+                    clip = None
+                while not job.cancel.is_set():
+                    try:
+                        job.rendered.put((sentence, clip), timeout=0.05)
+                        break
+                    except queue.Full:
+                        continue
 
     def say(self, text: str, voice: Voice) -> Spoken:
         """Speak ``text``; returns when done or stopped. Call :meth:`stop` from another thread to cut it."""
         self.stop_event.clear()
         sentences = split_sentences(text)
-        rendered: queue.Queue[tuple[str, Clip | None]] = queue.Queue(maxsize=1)
-
-        def render() -> None:
-            for sentence in sentences:
-                if self.stop_event.is_set():
-                    break
-                try:
-                    clip: Clip | None = self.synthesizer.synthesize(sentence, voice)
-                except EngineError as exc:
-                    _LOGGER.warning("could not speak a sentence: %s", exc)
-                    clip = None
-                while not self.stop_event.is_set():
-                    try:
-                        rendered.put((sentence, clip), timeout=0.05)
-                        break
-                    except queue.Full:
-                        continue
-
-        worker = threading.Thread(target=render, name="voice-guide-render", daemon=True)
-        worker.start()
+        job = _Job(sentences, voice, queue.Queue(maxsize=1), threading.Event())
+        self._job = job
+        if self._worker is None:
+            self._worker = threading.Thread(target=self._render_forever, name="voice-guide-render", daemon=True)
+            self._worker.start()
+        self._jobs.put(job)
         seconds, count, failed = 0.0, 0, []
         interrupted = False
         for _ in sentences:
-            item = self._next(rendered)
+            item = self._next(job.rendered)
             if item is None:
                 interrupted = True
                 break
@@ -85,8 +105,8 @@ class Speaker:
                 interrupted = True
                 break
             seconds += clip.seconds
-        self.stop_event.set()
-        worker.join(timeout=5)
+        job.cancel.set()
+        self._job = None
         return Spoken(count, seconds, interrupted, tuple(failed))
 
     def _next(self, rendered: queue.Queue[tuple[str, Clip | None]]) -> tuple[str, Clip | None] | None:
