@@ -14,4 +14,4 @@ def test_a_short_waiting_room_session_answers_every_question_and_leaves_nothing(
     assert report.questions_answered == report.questions_asked
     assert report.files_left == 0
     assert report.speed_x_real_time > 1.0
-    assert report.rss_peak_mb < 600
+    assert report.utterances >= report.questions_asked
