@@ -215,10 +215,6 @@ def write_wav(path: str | Path, clip: Clip) -> None:
     Path(path).write_bytes(wav_bytes(clip))
 
 
-def concat(clips: Iterable[Clip], rate: int) -> Clip:
-    return Clip(b"".join(c.resampled(rate).audio for c in clips), rate)
-
-
 def silence(seconds: float, rate: int = RATE) -> Clip:
     return Clip(b"\x00\x00" * int(round(seconds * rate)), rate)
 

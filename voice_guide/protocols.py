@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Iterable, Protocol, Sequence
 
 from voice_guide.audio import AudioChunk, Clip
 
@@ -65,7 +65,3 @@ class Synthesizer(Protocol):
 
     def close(self) -> None: ...
 
-
-def sentence_chunks(clips: Iterable[Clip]) -> Iterator[AudioChunk]:
-    for clip in clips:
-        yield from clip.chunks()

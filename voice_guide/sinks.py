@@ -59,8 +59,5 @@ class MemorySink:
             self.chunks.append(chunk)
         return True
 
-    def clip(self, rate: int = 22050) -> Clip:
-        return Clip(b"".join(Clip(c.audio, c.rate).resampled(rate).audio for c in self.chunks), rate)
-
     def close(self) -> None:
         self.closed = True

@@ -37,6 +37,12 @@ def add_speech_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--volume", type=float, default=None, metavar="0-1", help="speaking volume from 0 to 1 (default 0.8)")
 
 
+def usage(parser: argparse.ArgumentParser) -> int:
+    """A command group run without its action: show its help, exit 2."""
+    parser.print_help()
+    return 2
+
+
 def print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     sys.stdout.flush()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from voice_guide.cli.common import print_json
+from voice_guide.cli.common import print_json, usage
 from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
 
 
@@ -24,12 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_config_arg(show)
     show.add_argument("--json", action="store_true", help="print one JSON object")
     show.set_defaults(handler=run_show)
-    config.set_defaults(handler=lambda args: _usage(config))
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
+    config.set_defaults(handler=lambda args: usage(config))
 
 
 def run_show(args: argparse.Namespace) -> int:

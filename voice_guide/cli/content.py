@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from voice_guide.cli.common import add_content_args, load_content, print_json
+from voice_guide.cli.common import add_content_args, load_content, print_json, usage
 from voice_guide.content import build_library, builtin_pack_paths, load_pack, pack_paths
 from voice_guide.evaluation import confusion_pairs, evaluate, load_cases
 
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check.add_argument("path", nargs="?", help="a pack file or a folder of *.yaml packs")
     check.add_argument("--json", action="store_true", help="print a JSON summary")
     check.set_defaults(handler=run_check)
-    content.set_defaults(handler=lambda args: _usage(content))
+    content.set_defaults(handler=lambda args: usage(content))
 
     ev = sub.add_parser(
         "eval", help="measure question understanding on a labelled file",
@@ -32,11 +32,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_content_args(ev)
     ev.set_defaults(handler=run_eval)
-
-
-def _usage(parser: argparse.ArgumentParser) -> int:
-    parser.print_help()
-    return 2
 
 
 def run_check(args: argparse.Namespace) -> int:
