@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
 from voice_guide.errors import ContentError
-from voice_guide.text import KEEP, STOPWORDS, clean, stem
+from voice_guide.text import KEEP, STOPWORDS, clean, question_start, stem
 
 
 MAX_COMMAND_WORDS = 12
@@ -242,52 +242,76 @@ class _Vocabulary:
         return found
 
     def join_splits(self, words: Sequence[str]) -> list[str]:
-        """Rejoin a word a recognizer split in two ("meta static", "a pinion", "prime airy").
+        """Rejoin a word a recognizer split in two ("meta static", "a pinion", "prime airy")."""
+        return [w for _, w in self._joined(words)]
+
+    def _joined(self, words: Sequence[str]) -> list[tuple[int, str]]:
+        """``join_splits`` with each word's position in the input.
 
         Two neighbours are joined only when neither is a longer word the library knows and the
-        joined form is a library word of five letters or more ("up set"), or repairs to one.
+        joined form is a library word of five letters or more ("up set"), or repairs to one. A run
+        of single letters is joined when it spells a word the library knows ("m b c").
         """
-        out: list[str] = []
+        out: list[tuple[int, str]] = []
         i = 0
         while i < len(words):
+            run = i
+            while run < len(words) and len(words[run]) == 1 and words[run].isalpha():
+                run += 1
+            if run - i >= 2 and "".join(words[i:run]) in self.known:
+                out.append((i, "".join(words[i:run])))
+                i = run
+                continue
             if i + 1 < len(words):
                 a, b = words[i], words[i + 1]
                 weak = all((w not in self.known or len(w) <= 4) and w.isalpha() for w in (a, b))
                 if weak and len(a + b) >= 5:
                     joined = a + b if a + b in self.known else self.repair(a + b)
                     if joined in self.known and len(joined) >= 5:
-                        out.append(joined)
+                        out.append((i, joined))
                         i += 2
                         continue
-            out.append(words[i])
+            out.append((i, words[i]))
             i += 1
         return out
 
     def tokens(self, cleaned: str) -> list[str]:
-        words = [self.repair(w) for w in self.join_splits(cleaned.split()) if w not in SKIPPED_IN_PHRASES]
+        return [t for _, t in self.placed_tokens(cleaned)]
+
+    def placed_tokens(self, cleaned: str) -> list[tuple[int, str]]:
+        """Tokens, each with the position of its first word in ``cleaned``."""
+        placed = [(i, self.repair(w)) for i, w in self._joined(cleaned.split()) if w not in SKIPPED_IN_PHRASES]
+        words = [w for _, w in placed]
         phrases = self.phrases(words)
-        tokens: list[str] = []
+        tokens: list[tuple[int, str]] = []
         inside_until = 0
-        for i, word in enumerate(words):
+        for i, (at, word) in enumerate(placed):
             if i in phrases:
                 length, canon = phrases[i]
                 if canon:
-                    tokens.append("#" + canon)
+                    tokens.append((at, "#" + canon))
                 inside_until = i + length
             if i < inside_until or (word in STOPWORDS and word not in KEEP) or not word.isalpha():
                 continue
             root = stem(word)
             if root in self.neutral:
                 continue
-            tokens.append(root if root in self.known_stems else "?" + root)
+            tokens.append((at, root if root in self.known_stems else "?" + root))
         return tokens
 
     def features(self, cleaned: str) -> list[str]:
         """Tokens plus pairs of neighbouring known tokens ("#spread+#named_organ"), without repeats."""
-        tokens = self.tokens(cleaned)
-        known = [t for t in tokens if not t.startswith("?")]
-        pairs = [f"{a}+{b}" for a, b in zip(known, known[1:])]
-        return list(dict.fromkeys(tokens + pairs))
+        return list(self.placed_features(cleaned))
+
+    def placed_features(self, cleaned: str) -> dict[str, int]:
+        """``features``, each with the last position it is found at (a pair: that of its second token)."""
+        tokens = self.placed_tokens(cleaned)
+        known = [(at, t) for at, t in tokens if not t.startswith("?")]
+        pairs = [(at, f"{a}+{b}") for (_, a), (at, b) in zip(known, known[1:])]
+        placed: dict[str, int] = {}
+        for at, t in tokens + pairs:
+            placed[t] = at
+        return placed
 
 
 @dataclass(frozen=True)
@@ -390,15 +414,28 @@ class Matcher:
             {t: tuple(p) for t, p in postings.items()},
         )
 
-    def _weights(self, features: Iterable[str]) -> dict[str, float]:
-        """Unit vector of idf weights; unknown words weigh ``unknown_idf``, unknown pairs nothing."""
+    def _weights(self, features: Iterable[str], boost: dict[str, float] | None = None) -> dict[str, float]:
+        """Unit vector of idf weights; unknown words weigh ``unknown_idf``, unknown pairs nothing.
+
+        ``boost`` multiplies the weight of some features (those of the question after a story).
+        """
         weights = {}
         for t in features:
             if t in self.idf:
                 weights[t] = self.idf[t]
             elif t.startswith("?"):
                 weights[t] = self.unknown_idf
+            if boost and t in boost and t in weights:
+                weights[t] *= boost[t]
         return _unit(weights)
+
+    def question_features(self, cleaned: str) -> tuple[list[str], dict[str, float]]:
+        """The features of an utterance, and the extra weight of those in the question after a story."""
+        placed = self.vocab.placed_features(cleaned)
+        start = question_start(cleaned)
+        lift = 1.0 + self.settings.question_weight
+        boost = {t: lift for t, at in placed.items() if start and at >= start}
+        return list(placed), boost
 
     # -- stages -------------------------------------------------------------------------------
     def safety_kind(self, cleaned: str) -> str | None:
@@ -474,8 +511,8 @@ class Matcher:
         the rest).
         """
         st = self.settings
-        features = self.vocab.features(cleaned)
-        q = self._weights(features)
+        features, boost = self.question_features(cleaned)
+        q = self._weights(features, boost)
         mass = sum(v * v for v in q.values()) or 1.0
         scored = []
         coverages = {}
@@ -494,13 +531,18 @@ class Matcher:
         """Not-covered phrases asked about, those told only as background, and the rest of the question.
 
         A phrase is background when the words around it tell of the past ("i had a mastectomy",
-        "after chemo", "my surgery was ..."): it does not veto, and it stays in the question only
+        "after chemo", "my surgery was ...") or it is told in a story before the question ("her
+        back hurts and they found something how do they work out what it is"), as long as the
+        question says something of its own: it does not veto, and it stays in the question only
         if the content knows its words (a mastectomy says something; "chemo" would only weigh
         against every section).
         """
         asked: list[str] = []
         background: list[str] = []
         words = cleaned.split()
+        story_end = question_start(cleaned)
+        if story_end and not any(not t.startswith("?") for t in self.vocab.tokens(" ".join(words[story_end:]))):
+            story_end = 0  # the question says nothing of its own ("... what can she take"): the story is the question
         keep = [True] * len(words)
         seen: set[int] = set()
         # Longer phrases first ("how long do i have" before "how long"), then left to right.
@@ -517,7 +559,7 @@ class Matcher:
             seen.update(range(i, i + size))
             before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
             after = words[i + size : i + size + 1]
-            told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER)
+            told = bool(before & BACKGROUND_BEFORE) or bool(set(after) & BACKGROUND_AFTER) or i + size <= story_end
             (background if told else asked).append(phrase)
             known = all(w in self.vocab.known for w in phrase.split())
             keep[i : i + size] = [told and known] * size

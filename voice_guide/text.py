@@ -111,3 +111,34 @@ def content_words(cleaned: str) -> list[str]:
 def contains_phrase(cleaned: str, phrase: str) -> bool:
     """Whole-word phrase test on cleaned text."""
     return f" {phrase} " in f" {cleaned} "
+
+
+QUESTION_WORDS = frozenset("how what why where which who whether".split())
+AUXILIARIES = frozenset("is are was were can could will would does do did should has have might may".split())
+SUBJECTS = frozenset("it this that they i she he we you there these those".split())
+CLAUSE_JOINS = frozenset("and but so".split())
+STORY_MIN_WORDS = 4
+"""Words of story needed before a question clause counts as one."""
+
+
+def question_start(cleaned: str) -> int:
+    """Where the question starts after a story, as a word position in ``cleaned``; 0 if there is no story.
+
+    A question opens with a question word ("how do they ...") or an auxiliary and its subject
+    ("is it ...", "could this ..."), not straight after another opening ("how do they"). The
+    question is the first opening after the story's last "and", "but" or "so": "... and now her
+    back hurts and they found something how do they work out what it is" asks "how do they work
+    out what it is".
+    """
+    words = cleaned.split()
+    opens = []
+    for i, w in enumerate(words):
+        after_opening = i > 0 and (words[i - 1] in QUESTION_WORDS or words[i - 1] in AUXILIARIES)
+        subject_next = i + 1 < len(words) and words[i + 1] in SUBJECTS
+        if (w in QUESTION_WORDS or (w in AUXILIARIES and subject_next)) and not after_opening:
+            opens.append(i)
+    joins = [i for i, w in enumerate(words) if w in CLAUSE_JOINS]
+    last_join = joins[-1] if joins else 0
+    later = [i for i in opens if i > last_join]
+    start = later[0] if later else max((i for i in opens if i < last_join), default=0)
+    return start if start >= STORY_MIN_WORDS else 0

@@ -1,0 +1,57 @@
+"""Long stories: the question at the end carries the meaning; topics told in the story do not veto it."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_guide.matcher import Kind, Matcher
+from voice_guide.text import clean, question_start
+
+
+@pytest.mark.parametrize(
+    ("said", "question"),
+    [
+        ("my mother beat breast cancer years ago and now they found something how do they work out what it is",
+         "how do they work out what it is"),
+        ("my wife had breast cancer and now it is in her liver is that still breast cancer", "is that still breast cancer"),
+        ("i had breast cancer years ago they found a spot on my liver what happens now", "what happens now"),
+        ("how do they tell if it is the same cancer and the old tissue is gone", ""),
+        ("what is metastatic breast cancer", ""),
+    ],
+)
+def test_question_start_after_a_story(said: str, question: str) -> None:
+    words = clean(said).split()
+    start = question_start(clean(said))
+    assert " ".join(words[start:]) == (question or " ".join(words))
+    assert (start == 0) == (question == "")
+
+
+@pytest.mark.parametrize(
+    ("said", "section"),
+    [
+        ("my mother beat breast cancer years back and now her back hurts and they found something how do they work out what it is",
+         "diagnosis"),
+        ("my first breast cancer was back in the eighties would they still have my tissue", "same-as-earlier"),
+        ("my granddaughter keeps saying m b c what is that", "what-is-mbc"),
+    ],
+)
+def test_story_routes_by_its_question(matcher: Matcher, said: str, section: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.section) == (Kind.ANSWER, section), (m.reason, m.scores[:3], m.features)
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my mom has been on chemo for months and she is exhausted should she stop",
+        "my wife was diagnosed with stage four and the pain in her bones is terrible what can she take",
+        "she has stage four breast cancer and the chemo is not working what are her options",
+        "my sister has metastatic breast cancer in her bones and she wants to know how long she has",
+        "my oncologist said it spread to my lungs how many years do people live",
+        "my mom had breast cancer and now it is in her bones which chemo works best",
+        "i am on tamoxifen and i keep getting hot flashes is that normal",
+        "my husband has mets in his liver and he is losing weight what should he eat",
+    ],
+)
+def test_uncovered_question_after_a_story_is_declined(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is not Kind.ANSWER
