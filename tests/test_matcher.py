@@ -87,6 +87,8 @@ CRISES = [
     "i feel hopeless",
     "my sister said she wants to die",
     "he talks about suicide",
+    "maybe it would be easier if i just wasn't here",
+    "i keep thinking everyone would be happier if i died",
 ]
 
 
@@ -121,6 +123,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "can breast cancer spread to the lungs",
         "what does it mean if it does not respond to treatment",
         "am i going to die from this",
+        "my husband won't talk to me about any of it he's so down",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
@@ -147,7 +150,7 @@ COMMANDS = {
     "topics": ["what else can i ask about", "what can i ask you", "list the topics", "what subjects do you know about",
                "what do you cover", "what topics", "menu", "what kind of questions can i ask"],
     "help": ["what can you do", "i need some help", "how does this work", "um i don't know what to say",
-             "can you help me use this", "i'm confused"],
+             "can you help me use this", "i'm confused", "what am i supposed to say"],
     "goodbye": ["okay i'm finished thanks", "that's it for now", "i'm done bye", "thanks see you later",
                 "i have to go", "no more questions", "good night", "bye"],
     "next": ["next", "next topic", "move on", "skip this"],
