@@ -55,3 +55,24 @@ def test_story_routes_by_its_question(matcher: Matcher, said: str, section: str)
 )
 def test_uncovered_question_after_a_story_is_declined(matcher: Matcher, said: str) -> None:
     assert matcher.match(said).kind is not Kind.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("said", "section"),
+    [
+        ("why would they give me breast cancer drugs when the tumor is in my bones", "what-is-mbc"),
+        ("my wife's cancer went to her spine but the doctor keeps saying breast cancer i do not get it", "what-is-mbc"),
+        ("i am scared to death", "emotions"),
+    ],
+)
+def test_uncovered_word_inside_a_known_phrase_is_not_asked(matcher: Matcher, said: str, section: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.section) == (Kind.ANSWER, section), (m.reason, m.scores[:3], m.features)
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["should i get a double mastectomy", "is my mom in remission", "what drugs are used for metastatic breast cancer"],
+)
+def test_uncovered_topics_stay_declined(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is Kind.OUT_OF_SCOPE

@@ -278,11 +278,19 @@ class _Vocabulary:
     def tokens(self, cleaned: str) -> list[str]:
         return [t for _, t in self.placed_tokens(cleaned)]
 
+    def _placed_phrases(self, cleaned: str) -> tuple[list[tuple[int, str]], dict[int, tuple[int, str]]]:
+        """The words matching reads (with their positions in ``cleaned``), and the synonym phrases among them."""
+        placed = [(i, self.repair(w)) for i, w in self._joined(cleaned.split()) if w not in SKIPPED_IN_PHRASES]
+        return placed, self.phrases([w for _, w in placed])
+
+    def concept_spans(self, cleaned: str) -> list[tuple[int, int]]:
+        """Word spans [start, end) in ``cleaned`` of the synonym phrases of two words or more found in it."""
+        placed, phrases = self._placed_phrases(cleaned)
+        return [(placed[i][0], placed[i + k - 1][0] + 1) for i, (k, canon) in phrases.items() if canon and k > 1]
+
     def placed_tokens(self, cleaned: str) -> list[tuple[int, str]]:
         """Tokens, each with the position of its first word in ``cleaned``."""
-        placed = [(i, self.repair(w)) for i, w in self._joined(cleaned.split()) if w not in SKIPPED_IN_PHRASES]
-        words = [w for _, w in placed]
-        phrases = self.phrases(words)
+        placed, phrases = self._placed_phrases(cleaned)
         tokens: list[tuple[int, str]] = []
         inside_until = 0
         for i, (at, word) in enumerate(placed):
@@ -530,7 +538,8 @@ class Matcher:
     def not_covered_in(self, cleaned: str) -> tuple[list[str], list[str], str]:
         """Not-covered phrases asked about, those told only as background, and the rest of the question.
 
-        A phrase is background when the words around it tell of the past ("i had a mastectomy",
+        A phrase inside a longer synonym phrase of the pack is neither ("scared to death" says
+        nothing about death; "breast cancer drugs" asks why it is still breast cancer). A phrase is background when the words around it tell of the past ("i had a mastectomy",
         "after chemo", "my surgery was ...") or it is told in a story before the question ("her
         back hurts and they found something how do they work out what it is"), as long as the
         question says something of its own: it does not veto, and it stays in the question only
@@ -552,10 +561,13 @@ class Matcher:
             for rank, phrase in self._not_covered_by_word.get(word, ())
             if tuple(words[i : i + len(phrase)]) == phrase
         )
+        spans = self.vocab.concept_spans(cleaned)
         for _, i, parts in found:
             phrase, size = " ".join(parts), len(parts)
             if seen.intersection(range(i, i + size)):
                 continue
+            if any(a <= i and i + size <= b and b - a > size for a, b in spans):
+                continue  # part of a longer phrase the content knows: "breast cancer drugs", "scared to death"
             seen.update(range(i, i + size))
             before = set(words[max(0, i - BACKGROUND_WINDOW) : i])
             after = words[i + size : i + size + 1]
