@@ -29,10 +29,15 @@ def test_question_start_after_a_story(said: str, question: str) -> None:
 @pytest.mark.parametrize(
     ("said", "section"),
     [
+        # the question after the story decides
         ("my mother beat breast cancer years back and now her back hurts and they found something how do they work out what it is",
          "diagnosis"),
         ("my first breast cancer was back in the eighties would they still have my tissue", "same-as-earlier"),
         ("my granddaughter keeps saying m b c what is that", "what-is-mbc"),
+        # a not-covered word inside a longer phrase the pack knows is not asked about
+        ("why would they give me breast cancer drugs when the tumor is in my bones", "what-is-mbc"),
+        ("my wife's cancer went to her spine but the doctor keeps saying breast cancer i do not get it", "what-is-mbc"),
+        ("i am scared to death", "emotions"),
     ],
 )
 def test_story_routes_by_its_question(matcher: Matcher, said: str, section: str) -> None:
@@ -55,19 +60,6 @@ def test_story_routes_by_its_question(matcher: Matcher, said: str, section: str)
 )
 def test_uncovered_question_after_a_story_is_declined(matcher: Matcher, said: str) -> None:
     assert matcher.match(said).kind is not Kind.ANSWER
-
-
-@pytest.mark.parametrize(
-    ("said", "section"),
-    [
-        ("why would they give me breast cancer drugs when the tumor is in my bones", "what-is-mbc"),
-        ("my wife's cancer went to her spine but the doctor keeps saying breast cancer i do not get it", "what-is-mbc"),
-        ("i am scared to death", "emotions"),
-    ],
-)
-def test_uncovered_word_inside_a_known_phrase_is_not_asked(matcher: Matcher, said: str, section: str) -> None:
-    m = matcher.match(said)
-    assert (m.kind, m.section) == (Kind.ANSWER, section), (m.reason, m.scores[:3], m.features)
 
 
 @pytest.mark.parametrize(
