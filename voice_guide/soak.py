@@ -36,8 +36,8 @@ QUESTIONS = (
 PRESS_BEFORE_S = 0.4
 WARMUP_S = 1800.0
 WARMUP_FRACTION = 0.1
-"""Memory growth is counted after this much audio (or this share of it): by then the recognizer's
-few cached clarification models (``MAX_NARROWED``) have been built."""
+"""Memory growth is counted after this much audio (or this share of it): by then caches and the
+allocator's pools have filled (the recognizer builds its models only at start-up)."""
 
 
 def rss_mb() -> float:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from voice_guide.content import Library
-from voice_guide.matcher import load_commands, load_safety
+from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands, load_safety
 
 GENERAL_TEXT = """
 what is the weather like today / will it be sunny this afternoon / it looks like rain outside / is it cold out there
@@ -197,6 +197,8 @@ class Vocabulary:
     commands: tuple[str, ...]
     safety: tuple[str, ...]
     general: tuple[str, ...]
+    replies: tuple[str, ...] = ()
+    """What a reply to a clarification says (see :func:`reply_phrases`); empty means the commands."""
 
     def phrases(self) -> tuple[str, ...]:
         """Domain, command and safety phrases (a grammar's phrase list), without repeats."""
@@ -207,8 +209,14 @@ class Vocabulary:
         return (list(self.domain + self.commands) * domain_weight + list(self.safety) * safety_weight
                 + list(self.general))
 
+    def reply_corpus(self, weight: int = 2) -> list[str]:
+        """Sentences for the one language model of clarification replies: the replies ``weight`` times,
+        then everyday talk (so other speech still comes out as other words and is declined)."""
+        return list(self.replies or self.commands) * weight + list(self.general)
+
     def words(self) -> set[str]:
-        return {w for group in (self.domain, self.commands, self.safety, self.general) for p in group for w in p.split()}
+        groups = (self.domain, self.commands, self.safety, self.general, self.replies)
+        return {w for group in groups for p in group for w in p.split()}
 
 
 def _unique(texts: Iterable[str]) -> tuple[str, ...]:
@@ -227,7 +235,21 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
     woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
     safety = _unique(p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern))
-    return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken)
+    return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken,
+                      reply_phrases(library, extra_commands))
+
+
+def reply_phrases(library: Library, extra_commands: Sequence[str] = ()) -> tuple[str, ...]:
+    """Everything a reply to "Did you mean A or B?" may say, for *any* A and B: yes, no and the
+    ordinals in all their forms, every section's title and keywords (its short names), and the
+    commands. One fixed set, so a recognizer builds its reply model once at start-up instead of one
+    per set of choices; the dialogue narrows the meaning to the choices actually offered."""
+    specs = load_commands().specs
+    choices = [p for name in CHOICE_COMMANDS if name in specs
+               for p in (*specs[name].phrases, *(q for pat in specs[name].patterns for q in pattern_phrases(pat, 40)))]
+    commands = [p for name in GLOBAL_COMMANDS if name in specs for p in (name, *specs[name].phrases)]
+    topics = [t for s in library.sections for t in (s.title, *s.keywords)]
+    return _unique([*choices, *topics, *commands, *extra_commands])
 
 
 def library_questions(library: Library) -> list[str]:

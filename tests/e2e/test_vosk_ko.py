@@ -28,7 +28,7 @@ PHRASES = [HELLO, THANKS, STOP, "도움말"]
 
 @pytest.fixture(scope="module")
 def recognizer() -> VoskRecognizer:
-    return VoskRecognizer(MODEL, phrases=PHRASES)
+    return VoskRecognizer(MODEL, phrases=PHRASES, replies=[THANKS, STOP])
 
 
 def hear(recognizer: VoskRecognizer, text: str) -> str:

@@ -4,8 +4,11 @@ right after install with no download.
 Biased toward the content with a trigram language model built at start-up from the vocabulary
 (content, commands, safety triggers) *and* everyday out-of-domain sentences, so speech about
 something else comes out as other words and is rejected downstream rather than forced into a
-section. ``set_phrases`` switches to a small model of just those phrases (plus the everyday
-sentences, for the same reason) and back.
+section. A second, small model of clarification replies (yes, no, the ordinals, every section's
+title and keywords, the commands, plus the everyday sentences for the same reason) is built at
+start-up too; ``set_phrases`` switches between the two. No model is ever built after start-up:
+pocketsphinx and glibc do not give a removed model's memory back, so building one per set of
+choices grew a long session by tens of MB.
 """
 
 from __future__ import annotations
@@ -48,8 +51,8 @@ class PocketsphinxSettings:
     """Further pocketsphinx options (name, value), e.g. (("topn", 8),)."""
 
 
-MAX_NARROWED = 4
-"""Narrowed language models (for clarification replies) kept at once."""
+MAIN, REPLY = "main", "reply"
+"""The two searches: the whole domain, and clarification replies."""
 
 
 def shipped_model() -> tuple[Path, Path]:
@@ -94,23 +97,21 @@ class PocketsphinxRecognizer:
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
-        self._searches: dict[tuple[str, ...] | None, str] = {}
-        self._made = 0
         self._in_utterance = False
-        self._add_search(None, vocabulary.corpus(st.domain_weight, st.safety_weight))
-        self._activate(None)
+        self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight))
+        self._add_search(REPLY, vocabulary.reply_corpus(st.domain_weight))
+        self._active = MAIN
+        self._decoder.activate_search(MAIN)
 
     # -- language models ------------------------------------------------------------------------
     def known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
 
-    def _add_search(self, key: tuple[str, ...] | None, sentences: Sequence[str]) -> None:
+    def _add_search(self, name: str, sentences: Sequence[str]) -> None:
         corpus = restrict(sentences, self.known)
         if not corpus:
             raise EngineError("no phrase to listen for is in the pocketsphinx dictionary; check the content's language")
         arpa = language_model_arpa(corpus)
-        self._made += 1
-        name = f"lm{self._made}"
         # The model is read from a file; it holds content phrases only and is deleted at once.
         with tempfile.TemporaryDirectory(prefix="voice-guide-lm-") as folder:
             path = os.path.join(folder, "domain.arpa")
@@ -120,34 +121,16 @@ class PocketsphinxRecognizer:
                 self._decoder.add_lm(name, lm)
             except (RuntimeError, ValueError) as exc:
                 raise EngineError(f"pocketsphinx rejected the generated language model ({exc})") from exc
-        self._searches[key] = name
-        _LOGGER.info("pocketsphinx: language model %s from %d sentences", name, len(corpus))
-
-    def _activate(self, key: tuple[str, ...] | None) -> None:
-        self._decoder.activate_search(self._searches[key])
+        _LOGGER.info("pocketsphinx: %s language model from %d sentences", name, len(corpus))
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
+        """None: the whole domain. Any phrases: the reply model built at start-up, which covers every
+        set of choices the dialogue offers (it narrows the meaning to the offered choices itself)."""
         self.reset()
-        if phrases is None:
-            self._activate(None)
-            return
-        key = tuple(phrases)
-        if key not in self._searches:
-            from voice_guide.vocabulary import spoken, with_contractions
-
-            narrowed = [s for p in phrases for s in with_contractions(spoken(p))]
-            self._forget_old_searches()
-            self._add_search(key, narrowed * self.settings.domain_weight + list(self.vocabulary.general))
-        self._activate(key)
-
-    def _forget_old_searches(self) -> None:
-        """Keep a few narrowed models (clarifications repeat); older ones are removed, so memory stays flat."""
-        narrowed = [k for k in self._searches if k is not None]
-        if len(narrowed) >= MAX_NARROWED:
-            self._activate(None)  # never remove the active search
-        while len(narrowed) >= MAX_NARROWED:
-            oldest = narrowed.pop(0)
-            self._decoder.remove_search(self._searches.pop(oldest))
+        wanted = MAIN if phrases is None else REPLY
+        if wanted != self._active:
+            self._decoder.activate_search(wanted)
+            self._active = wanted
 
     # -- streaming ------------------------------------------------------------------------------
     def accept(self, chunk: AudioChunk) -> None:

@@ -4,6 +4,9 @@ The model comes from ``--model PATH``, else ``$VOICE_GUIDE_VOSK_MODEL``, else a 
 ``models/``. ``Model(lang=...)`` is never called (it may download or exit the process). Biasing uses
 vosk's runtime grammar (small "lgraph" models only): the content's phrases and words plus "[unk]",
 so speech about something else comes out as "[unk]" and is rejected instead of forced into a section.
+Two recognizers are built at start-up, one on that grammar and one on the clarification replies
+(yes, no, the ordinals, section titles and keywords, the commands); ``set_phrases`` switches between
+them, so no grammar is compiled per turn and a long session's memory stays flat.
 """
 
 from __future__ import annotations
@@ -70,7 +73,10 @@ class VoskRecognizer:
     name = "vosk"
 
     def __init__(self, model_path: str | Path, vocabulary: Vocabulary | None = None,
-                 phrases: Sequence[str] | None = None, settings: VoskSettings | None = None) -> None:
+                 phrases: Sequence[str] | None = None, settings: VoskSettings | None = None,
+                 replies: Sequence[str] | None = None) -> None:
+        """``phrases`` (else the vocabulary's) make the main grammar, ``replies`` (else the
+        vocabulary's replies) the grammar while a clarification waits for its answer."""
         try:
             import vosk
         except ImportError as exc:
@@ -86,10 +92,12 @@ class VoskRecognizer:
         except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
             raise ModelError(f"vosk could not load the model in {path} ({exc}); download it again") from exc
         self.model_path = path
-        self._domain = self._grammar(phrases if phrases is not None else _phrases(vocabulary, self.settings))
-        self._grammar_now: list[str] | None = self._domain
-        self._rec: Any = None
-        self._new_recognizer()
+        domain = self._grammar(phrases if phrases is not None else _phrases(vocabulary, self.settings))
+        if replies is None and vocabulary is not None and vocabulary.replies:
+            replies = vocabulary.replies
+        self._main: Any = self._new_recognizer(domain)
+        self._reply: Any = self._main if replies is None else self._new_recognizer(self._grammar(replies))
+        self._rec: Any = self._main
 
     @staticmethod
     def _grammar(phrases: Sequence[str] | None) -> list[str] | None:
@@ -97,22 +105,24 @@ class VoskRecognizer:
             return None
         return list(dict.fromkeys(p.strip().lower() for p in phrases if p.strip())) + [UNKNOWN]
 
-    def _new_recognizer(self) -> None:
+    def _new_recognizer(self, grammar: list[str] | None) -> Any:
         try:
-            if self._grammar_now is None:
+            if grammar is None:
                 rec = self._vosk.KaldiRecognizer(self._model, RATE)
             else:
-                rec = self._vosk.KaldiRecognizer(self._model, RATE, json.dumps(self._grammar_now, ensure_ascii=False))
+                rec = self._vosk.KaldiRecognizer(self._model, RATE, json.dumps(grammar, ensure_ascii=False))
         except Exception as exc:
             raise EngineError(f"vosk could not start a recognizer ({exc}); is this a small model that takes a grammar?") from exc
         rec.SetMaxAlternatives(self.settings.alternatives)
         rec.SetWords(True)
-        self._rec = rec
+        return rec
 
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
-        """Narrow the grammar to ``phrases`` (plus "[unk]"); None restores the content grammar."""
-        self._grammar_now = self._domain if phrases is None else self._grammar(phrases)
-        self._new_recognizer()
+        """None: the content grammar. Any phrases: the reply grammar built at start-up, which covers
+        every set of choices the dialogue offers (it narrows the meaning to the offered choices itself)."""
+        self.reset()
+        self._rec = self._main if phrases is None else self._reply
+        self.reset()
 
     def accept(self, chunk: AudioChunk) -> None:
         audio = chunk.audio if chunk.rate == RATE else Clip(chunk.audio, chunk.rate).resampled(RATE).audio
@@ -139,7 +149,7 @@ class VoskRecognizer:
             raise EngineError(f"vosk failed to reset ({exc})") from exc
 
     def close(self) -> None:
-        self._rec = None
+        self._rec = self._main = self._reply = None
 
 
 def _phrases(vocabulary: Vocabulary | None, settings: VoskSettings) -> list[str] | None:
