@@ -389,19 +389,30 @@ def test_everyday_word_lists_load_as_words() -> None:
 # -- accuracy floors on the independent paraphrase set ------------------------------------------
 
 
-def test_paraphrase_accuracy_floors(matcher: Matcher) -> None:
-    data = yaml.safe_load(PARAPHRASES.read_text(encoding="utf-8"))
-    answers = [(sid, q) for sid, qs in data["answer"].items() for q in qs]
-    commands = [(c, q) for c, qs in data["command"].items() for q in qs]
-    right = sum((m.kind, m.section) == (Kind.ANSWER, sid) for sid, q in answers for m in [matcher.match(q)])
-    obeyed = sum((m.kind, m.command) == (Kind.COMMAND, c) for c, q in commands for m in [matcher.match(q)])
-    accepted = sum(matcher.match(q).kind is Kind.ANSWER for q in data["out_of_scope"])
+@pytest.mark.parametrize(
+    ("name", "answers", "commands"),
+    [
+        # Reached: 120/120 answers, 50/50 commands, 0/40 false accepts, 30/30 safety.
+        ("paraphrases.yaml", 0.97, 0.96),
+        # Untuned: 101/110, 28/30, 0/25, 13/15. Reached: 109/110, 30/30, 0/25, 15/15.
+        ("paraphrases_2.yaml", 0.96, 0.96),
+        # Long stories. Untuned: 53/60, 0/10, 2/5. Reached: 58/60, 0/10, 5/5.
+        ("paraphrases_4.yaml", 0.95, 1.0),
+    ],
+)
+def test_paraphrase_accuracy_floors(matcher: Matcher, name: str, answers: float, commands: float) -> None:
+    data = yaml.safe_load((PARAPHRASES.parent / name).read_text(encoding="utf-8"))
+    asked = [(sid, q) for sid, qs in data["answer"].items() for q in qs]
+    said = [(c, q) for c, qs in (data.get("command") or {}).items() for q in qs]
+    right = sum((m.kind, m.section) == (Kind.ANSWER, sid) for sid, q in asked for m in [matcher.match(q)])
+    obeyed = sum((m.kind, m.command) == (Kind.COMMAND, c) for c, q in said for m in [matcher.match(q)])
+    accepted = [q for q in data["out_of_scope"] if matcher.match(q).kind is Kind.ANSWER]
     missed = [q for q in data["safety"] if matcher.match(q).kind is not Kind.SAFETY]
-    # Reached: 120/120 answers, 50/50 commands, 0/40 false accepts, 30/30 safety.
-    assert right / len(answers) >= 0.97
-    assert obeyed / len(commands) >= 0.96
-    assert accepted <= 1
+    assert right / len(asked) >= answers
+    assert not said or obeyed / len(said) >= commands
+    assert len(accepted) <= len(data["out_of_scope"]) // 20, accepted
     assert missed == []
+
 
 # -- robustness -------------------------------------------------------------------------------
 
