@@ -177,7 +177,12 @@ class _Vocabulary:
         # phrase ("i have a question about") is a concept of no name: its words are used up and
         # nothing is counted.
         variants: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        named = [(canon, phrase) for canon, phrases in library.synonyms.items() for phrase in {canon, *phrases}]
+        # A canonical name is a phrase too, unless it is a label ("is_breast_cancer" is not "is breast cancer").
+        named = [
+            (canon, phrase)
+            for canon, phrases in library.synonyms.items()
+            for phrase in ({canon, *phrases} if "_" not in canon else set(phrases))
+        ]
         for canon, phrase in named + [("", p) for p in everyday.phrases]:
             words = tuple(w for w in clean(phrase).split() if w not in SKIPPED_IN_PHRASES)
             if len(words) > 1:
