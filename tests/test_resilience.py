@@ -9,11 +9,40 @@ from typing import Iterator
 
 import pytest
 
-from tests.fakes import ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
+from tests.fakes import FakeSynthesizer, ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
 from voice_guide.audio import AudioChunk
 from voice_guide.content import Library, load_library
+from voice_guide.dialogue import Dialogue, load_prompts
 from voice_guide.errors import DeviceError, EngineError
-from voice_guide.resilience import FallbackRecognizer, ResilientSink, ResilientSource, reload_library
+from voice_guide.loop import Loop, LoopSettings
+from voice_guide.matcher import Matcher
+from voice_guide.resilience import (FallbackRecognizer, ResilientSink, ResilientSource, announce_device_changes,
+                                    reload_library)
+
+Q1, Q2 = "what is metastatic breast cancer", "where does breast cancer spread"
+
+
+class Captions:
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def caption(self, who: str, text: str) -> None:
+        self.lines.append((who, text))
+
+    def status(self, state: str, topic: str | None = None) -> None:
+        pass
+
+
+def first_sentence(prompt: str) -> str:
+    return str(load_prompts()[prompt]).split(". ")[0]
+
+
+def live_loop(library: Library, transcripts: list[str], sink: object) -> tuple[Loop, FakeSynthesizer, Captions]:
+    """A loop as 'voice-guide listen' runs it live: duplex, captions, device notices announced."""
+    synth, captions = FakeSynthesizer(), Captions()
+    loop = Loop(Dialogue(library, Matcher(library)), ScriptedRecognizer(transcripts), synth, sink,  # type: ignore[arg-type]
+                LoopSettings(duplex=True, greet=False), captions=captions)
+    return loop, synth, captions
 
 
 def test_unplugged_microphone_is_announced_bridged_with_silence_and_retried() -> None:
@@ -37,6 +66,36 @@ def test_unplugged_microphone_is_announced_bridged_with_silence_and_retried() ->
     silent = [c for c in chunks if c.audio == b"\x00\x00" * len(c.audio[::2])]
     assert 3.0 <= sum(c.seconds for c in silent) < 3.25, "silence for three one-second retries"
     assert 3.0 <= sum(sleeps) < 3.25, "the silence is paced in real time"
+
+
+def test_unplugged_microphone_mid_session_is_spoken_and_captioned_and_listening_resumes(library: Library) -> None:
+    opened: list[int] = []
+
+    def open_mic() -> Iterator[AudioChunk]:
+        opened.append(len(opened))
+        if len(opened) == 1:
+            yield from chunked(quiet(500), tone(1500), quiet(1500))  # a question, then the cable is pulled
+            raise DeviceError("microphone: no audio for 2 s (unplugged?)")
+        if len(opened) < 4:
+            raise DeviceError("microphone: no input device found")
+        yield from chunked(quiet(500), tone(1500), quiet(1500))  # back: another question
+
+    source = ResilientSource(open_mic, retry_s=1.0, sleep=lambda s: None)
+    sink = RecordingSink()
+    loop, synth, captions = live_loop(library, [Q1, Q2], sink)
+    announce_device_changes(loop.announce, source)
+    results = loop.run(source)
+
+    assert [r.turn.section for r in results] == ["what-is-mbc", "common-sites"], "listening resumed"
+    said = [text for text, _ in synth.spoken]
+    lost, back = first_sentence("microphone_lost"), first_sentence("microphone_back")
+    spoken_lost = next(i for i, t in enumerate(said) if t.startswith(lost))
+    spoken_back = next(i for i, t in enumerate(said) if t.startswith(back))
+    second_answer = next(i for i, t in enumerate(said) if i > spoken_back and t in results[1].turn.text)
+    assert spoken_lost < spoken_back < second_answer
+    guide = [text for who, text in captions.lines if who == "guide"]
+    assert any(t.startswith(lost) for t in guide) and any(t.startswith(back) for t in guide)
+    assert len(opened) == 4 and source.outages == 1
 
 
 def test_a_microphone_that_never_returns_gives_up_after_max_retries() -> None:
@@ -81,6 +140,31 @@ def test_speaker_failure_drops_audio_then_recovers() -> None:
     now[0] = 6.0
     sink.play(chunked(tone(200)))
     assert len(sinks) == 2 and sinks[1].seconds > 0.15
+
+
+def test_speaker_failing_mid_session_keeps_captions_going_and_recovers(library: Library) -> None:
+    sinks: list[FlakySink] = []
+
+    def open_sink() -> FlakySink:
+        if len(sinks) in (1, 2):  # unplugged: the next two tries find no device
+            sinks.append(FlakySink(0))
+            raise DeviceError("speaker: no output device found")
+        sinks.append(FlakySink(1 if not sinks else 0))  # the first fails on its first play
+        return sinks[-1]
+
+    sink = ResilientSink(open_sink, retry_s=0.0)
+    loop, synth, captions = live_loop(library, [Q1, Q2], sink)
+    announce_device_changes(loop.announce, sink)
+    results = loop.run(ListSource(chunked(quiet(500), tone(1500), quiet(3000), tone(1500), quiet(3000))))
+
+    assert [r.turn.section for r in results] == ["what-is-mbc", "common-sites"]
+    guide = [text for who, text in captions.lines if who == "guide"]
+    first_answer = [t for t, _ in synth.spoken if t in results[0].turn.text]
+    assert first_answer and all(t in guide for t in first_answer), "every line is captioned while the speaker is out"
+    assert any(t.startswith(first_sentence("speaker_lost")) for t in guide)
+    assert any(t.startswith(first_sentence("speaker_back")) for t in guide)
+    assert sink.failures == 1 and len(sinks) == 4
+    assert sinks[-1].seconds > 1.0, "the second answer and the notice play on the reconnected speaker"
 
 
 class BrokenRecognizer(ScriptedRecognizer):

@@ -138,6 +138,7 @@ class Loop:
         self.keys = keys
         self._keys = key_map(dialogue.matcher)
         self._deferred: list[str] = []
+        self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
         self.captions = captions
         self.on_utterance = on_utterance
         self.clock = clock
@@ -166,6 +167,17 @@ class Loop:
         """Whether the next utterance is taken as a question (push-to-talk pressed, wake phrase heard)."""
         return self._open
 
+    @property
+    def speaking(self) -> bool:
+        """Whether the guide is playing something (speech or an earcon) right now."""
+        return self._speaking
+
+    def announce(self, text: str) -> None:
+        """Say ``text`` (a notice such as "the microphone stopped working") once the guide is silent
+        and nobody is mid-sentence; it is captioned like every spoken line. Safe to call from the
+        audio source, the sink or another thread."""
+        self._notices.put(text)
+
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
         self._input = iter(source)
         self.recognizer.set_phrases(None)  # whatever it was narrowed to before, a session starts wide open
@@ -180,7 +192,17 @@ class Loop:
                 self._flush()
                 break
             self._listen(chunk)
+            self._say_notices()
         return self.results
+
+    def _say_notices(self) -> None:
+        if self._notices.empty() or self._speaking or self.endpointer.in_speech:
+            return
+        while not self._notices.empty():
+            text = self._notices.get()
+            _LOGGER.info("notice: %s", text)
+            self._speak(text)
+        self._arm()
 
     # -- listening ------------------------------------------------------------------------------
     def _arm(self) -> None:

@@ -172,7 +172,7 @@ class RadioSession:
                 self._mark()  # maybe a question: the wake phrase is known only at its end
             elif self._interrupted_at is not None and self._audio_ms - self._last_speech_ms > self._settle_ms:
                 self._interrupted_at = None  # speech that was not for us: play on from here
-            if not self.loop.listening and not self.player.paused:
+            if not self.loop.listening and not self.loop.speaking and not self.player.paused:
                 played = self._play(chunk.milliseconds)
                 if played and (not self.events or self.events[-1].what != "play"):
                     self._log("play")

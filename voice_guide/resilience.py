@@ -3,6 +3,8 @@
 - :class:`ResilientSource`: the microphone went away: say so, feed silence (captions, the idle
   timer and radio playback go on), try the device again every few seconds, resume when it is back.
 - :class:`ResilientSink`: the speaker failed: drop audio (captions still show every line), retry.
+- :func:`announce_device_changes`: both tell the session (``microphone_lost``, ``speaker_back``, ...);
+  the loop speaks and captions the prompt.
 - :class:`FallbackRecognizer`: the recognizer failed: switch to the other engine, log it.
 - :func:`reload_library`: a content pack edited while running: a broken one keeps the last good.
 
@@ -19,6 +21,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from voice_guide.audio import CHUNK_MS, RATE, AudioChunk
 from voice_guide.content import Library, load_library
+from voice_guide.dialogue import load_prompts
 from voice_guide.errors import ContentError, DeviceError, EngineError, ModelError
 from voice_guide.protocols import AudioSink, Recognizer, Transcript
 
@@ -76,13 +79,20 @@ class ResilientSink:
     """Plays through ``open_sink()``; while it fails, audio is dropped and the device retried."""
 
     def __init__(self, open_sink: Callable[[], AudioSink], retry_s: float = RETRY_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, on_change: Callable[[str], None] | None = None) -> None:
         self.open_sink = open_sink
         self.retry_s = retry_s
         self.clock = clock
+        self.on_change = on_change
         self._sink: AudioSink | None = None
         self._down_since: float | None = None
+        self._lost = False
         self.failures = 0
+
+    def _say(self, what: str) -> None:
+        self._lost = what == "speaker_lost"
+        if self.on_change is not None:
+            self.on_change(what)
 
     def _current(self) -> AudioSink | None:
         if self._sink is not None:
@@ -92,9 +102,13 @@ class ResilientSink:
         try:
             self._sink = self.open_sink()
             self._down_since = None
+            if self._lost:
+                self._say("speaker_back")
         except DeviceError as exc:
             _LOGGER.warning("speaker: %s (captions only; retrying)", exc)
             self._down_since = self.clock()
+            if not self._lost:
+                self._say("speaker_lost")
         return self._sink
 
     def play(self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None) -> bool:
@@ -110,6 +124,8 @@ class ResilientSink:
             self.failures += 1
             _LOGGER.warning("speaker failed: %s (captions only; retrying)", exc)
             self._drop()
+            if not self._lost:
+                self._say("speaker_lost")
             return True
 
     def _drop(self) -> None:
@@ -124,6 +140,19 @@ class ResilientSink:
     def close(self) -> None:
         if self._sink is not None:
             self._sink.close()
+
+
+def announce_device_changes(announce: Callable[[str], None], *devices: object) -> None:
+    """Device changes of any :class:`ResilientSource` or :class:`ResilientSink` among ``devices``
+    reach ``announce`` as their prompt's text (``Loop.announce``: spoken when it can be, captioned)."""
+    prompts = load_prompts()
+
+    def notice(what: str) -> None:
+        announce(" ".join(str(prompts[what]).split()))
+
+    for device in devices:
+        if isinstance(device, (ResilientSource, ResilientSink)):
+            device.on_change = notice
 
 
 class FallbackRecognizer:

@@ -26,7 +26,8 @@ from voice_guide.protocols import AudioSink
 from voice_guide.content import Library
 from voice_guide.matcher import Matcher
 from voice_guide.protocols import Recognizer
-from voice_guide.resilience import FallbackRecognizer, ResilientSink, ResilientSource, reload_library
+from voice_guide.resilience import (FallbackRecognizer, ResilientSink, ResilientSource, announce_device_changes,
+                                   reload_library)
 from voice_guide.settings import MODES, GuideSettings, load_settings
 from voice_guide.sinks import WavFileSink
 from voice_guide.vocabulary import build_vocabulary
@@ -117,13 +118,9 @@ def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk
     if not sounddevice_io.input_available(_device(device)):
         raise DeviceError("no microphone found; plug one in (then 'voice-guide doctor'), or use --input FILE.wav")
 
-    def announce(what: str) -> None:
-        line = {"microphone_lost": "The microphone stopped working; retrying every few seconds.",
-                "microphone_back": "The microphone is working again."}[what]
-        print(f"voice-guide: {line}", file=sys.stderr)
-
-    # Unplugged mid-session: announce it, keep the session (captions, idle timer, radio) going, retry.
-    return ResilientSource(lambda: sounddevice_io.MicrophoneSource(_device(device)), on_change=announce)
+    # Unplugged mid-session: announce it (see announce_devices), keep the session (captions, idle
+    # timer, radio) going, retry.
+    return ResilientSource(lambda: sounddevice_io.MicrophoneSource(_device(device)))
 
 
 def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
@@ -257,6 +254,16 @@ def make_captions(matcher: Matcher) -> Any:
     return PlainCaptions(sys.stderr)
 
 
+def announce_devices(session: Session, loop: Loop) -> None:
+    """Microphone or speaker lost or back: the loop says so and captions it (stderr too without captions)."""
+    def announce(text: str) -> None:
+        loop.announce(text)
+        if session.captions is None:
+            print(f"voice-guide: {text}", file=sys.stderr)
+
+    announce_device_changes(announce, session.source, session.sink)
+
+
 def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]:
     return lambda: create_recognizer(engine, request)
 
@@ -303,6 +310,7 @@ def run_listen(args: argparse.Namespace) -> int:
             loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
+            announce_devices(session, loop)
             loop.run(session.source)
     finally:
         session.close()

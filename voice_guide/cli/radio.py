@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Sequence
 from voice_guide.audio import AudioChunk
 
 from voice_guide.cli.common import print_json
-from voice_guide.cli.listen import add_voice_args, keyboard, new_dialogue, prepare
+from voice_guide.cli.listen import add_voice_args, announce_devices, keyboard, new_dialogue, prepare
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
@@ -77,6 +77,7 @@ def run_radio(args: argparse.Namespace) -> int:
             loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
+            announce_devices(session, loop)
             resume_back = settings.resume_back_s if args.resume_back is None else args.resume_back
 
             def event(e: RadioEvent) -> None:
