@@ -38,3 +38,12 @@ def test_real_word_pairs_are_not_joined(matcher: Matcher) -> None:
 def test_indirect_crisis_wording(matcher: Matcher, said: str) -> None:
     m = matcher.match(said)
     assert m.kind is Kind.SAFETY, m
+
+
+@pytest.mark.parametrize(
+    ("heard", "section"),
+    [("i am so scare", "emotions"), ("my mom is terrify", "emotions"), ("it metastasize to her bones", "common-sites")],
+)
+def test_unknown_word_with_a_concept_stem_stands_for_the_concept(matcher: Matcher, heard: str, section: str) -> None:
+    m = matcher.match(heard)
+    assert m.kind is Kind.ANSWER and m.section == section, m

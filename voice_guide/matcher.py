@@ -201,6 +201,14 @@ class _Vocabulary:
                 targets.setdefault(w[0], []).append(w)
         self._repair_targets = targets
         self.known_stems = frozenset(stem(w) for w in known)
+        # A word the library does not know whose stem is that of one concept's one-word variants
+        # only ("scare" for "scared") stands for that concept.
+        by_stem: dict[str, set[str]] = {}
+        for canon, phrase in named:
+            words = clean(phrase).split()
+            if len(words) == 1 and words[0] not in STOPWORDS:
+                by_stem.setdefault(stem(words[0]), set()).add(canon)
+        self._stem_concepts = {root: next(iter(c)) for root, c in by_stem.items() if len(c) == 1}
 
     def repair(self, word: str) -> str:
         """A misspelt or misheard word mapped onto a close word the library knows ("primery" -> "primary").
@@ -308,6 +316,9 @@ class _Vocabulary:
                 continue
             root = stem(word)
             if root in self.neutral:
+                continue
+            if word not in self.known and root in self._stem_concepts:
+                tokens.append((at, "#" + self._stem_concepts[root]))
                 continue
             tokens.append((at, root if root in self.known_stems else "?" + root))
         return tokens
