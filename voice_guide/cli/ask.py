@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Iterable
+from typing import BinaryIO, Iterable, Iterator
 
 from voice_guide.cli.common import (
     add_content_args,
@@ -19,7 +19,13 @@ from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, Turn
 from voice_guide.matcher import Kind, Matcher
 from voice_guide.protocols import Voice
-from voice_guide.text import clean
+from voice_guide.text import MAX_UTTERANCE_CHARS, clean
+
+MAX_QUESTION_CHARS = 4 * MAX_UTTERANCE_CHARS
+"""A question is cut to this many characters before anything else: ``clean`` reads no more."""
+MAX_LINE_BYTES = 4 * MAX_QUESTION_CHARS
+"""Bytes read of one stdin line (UTF-8 needs up to 4 per character); the rest is skipped unread
+into memory, so a 10 MB or endless line costs no more than a short one."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -66,10 +72,24 @@ def explain(matcher: Matcher, text: str) -> str:
 
 def _lines(args: argparse.Namespace) -> Iterable[str]:
     if args.question:
-        yield " ".join(args.question)
+        yield " ".join(args.question)[:MAX_QUESTION_CHARS]
         return
-    for raw in sys.stdin:
-        line = raw.strip()
+    yield from read_lines(sys.stdin.buffer)
+
+
+def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[str]:
+    """Non-empty lines of ``stream``, each cut to ``limit`` bytes and decoded leniently (bytes that
+    are not UTF-8 become U+FFFD, which matching ignores). Memory stays bounded whatever comes in."""
+    while True:
+        raw = stream.readline(limit)
+        if not raw:
+            return
+        if not raw.endswith(b"\n"):
+            while True:  # skip the rest of an over-long line, a piece at a time
+                rest = stream.readline(limit)
+                if not rest or rest.endswith(b"\n"):
+                    break
+        line = raw.decode("utf-8", errors="replace").strip()[:MAX_QUESTION_CHARS]
         if line:
             yield line
 
