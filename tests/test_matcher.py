@@ -9,16 +9,9 @@ from hypothesis import strategies as st
 
 from voice_guide.config import MatchSettings
 from voice_guide.content import load_library
-from voice_guide.matcher import (
-    CHOICE_COMMANDS,
-    GLOBAL_COMMANDS,
-    SKIPPED_IN_PHRASES,
-    Kind,
-    Match,
-    Matcher,
-    load_commands,
-    load_neutral,
-)
+from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands
+from voice_guide.features import SKIPPED_IN_PHRASES, load_neutral
+from voice_guide.matcher import Kind, Match, Matcher
 from voice_guide.text import clean, stem
 
 PARAPHRASES = Path(__file__).parent / "data" / "paraphrases.yaml"

@@ -17,8 +17,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
+from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands
 from voice_guide.content import Library
-from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands, load_safety
+from voice_guide.safety import load_safety
 
 GENERAL_TEXT = """
 what is the weather like today / will it be sunny this afternoon / it looks like rain outside / is it cold out there

@@ -1,0 +1,142 @@
+"""Command recognition: an utterance is a command only when the whole of it is one.
+
+After polite words are dropped it must be a run of one command's phrases or patterns
+(``data/commands.yaml``); failing that, only that command's head words plus filler; failing that,
+a short utterance with a word nobody knows may be repaired onto a command phrase.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from rapidfuzz import fuzz, process
+
+from voice_guide.data_files import load_data, texts
+from voice_guide.text import clean
+
+MAX_COMMAND_WORDS = 12
+"""Longer utterances are never read as commands."""
+MAX_HEAD_WORDS = 8
+"""Only this short an utterance is read as a command from its head words alone."""
+HEAD_CONFIDENCE = 0.9
+MAX_FUZZY_COMMAND_WORDS = 5
+"""Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
+
+GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
+CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command: exact phrases, whole-piece patterns, head words, and its keyboard keys."""
+
+    name: str
+    phrases: tuple[str, ...]
+    keys: tuple[str, ...]
+    patterns: tuple[str, ...] = ()
+    heads: tuple[str, ...] = ()
+
+    def grammar(self) -> re.Pattern[str]:
+        """Matches a run of one or more pieces, each a phrase or a pattern of this command."""
+        piece = "|".join([re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in self.patterns])
+        return re.compile(f"(?:{piece})(?: (?:{piece}))*")
+
+
+@dataclass(frozen=True)
+class CommandWords:
+    """Everything read from ``data/commands.yaml``."""
+
+    specs: dict[str, CommandSpec]
+    polite: tuple[str, ...]
+    interjections: frozenset[str]
+    filler: frozenset[str] = frozenset()
+
+
+def load_commands() -> CommandWords:
+    data = load_data("commands.yaml")
+    specs = {
+        str(name): CommandSpec(
+            str(name),
+            tuple(clean(p) for p in texts(spec["phrases"], f"commands.yaml ({name})")),
+            tuple(texts(spec.get("keys", ()), f"commands.yaml ({name} keys)")),
+            tuple(texts(spec.get("patterns", ()), f"commands.yaml ({name} patterns)")),
+            tuple(clean(h) for h in texts(spec.get("heads", ()), f"commands.yaml ({name} heads)")),
+        )
+        for name, spec in data["commands"].items()
+    }
+    polite = tuple(sorted((clean(p) for p in texts(data["polite"], "commands.yaml (polite)")), key=len, reverse=True))
+    interjections = frozenset(clean(w) for w in texts(data.get("interjections", ()), "commands.yaml (interjections)"))
+    filler = frozenset(clean(w) for w in texts(data.get("filler", ()), "commands.yaml (filler)"))
+    return CommandWords(specs, polite, interjections, filler)
+
+
+class CommandReader:
+    """Reads utterances as commands. ``is_word`` tells whether a word is one the guide knows."""
+
+    def __init__(self, words: CommandWords, fuzzy_command: int, is_word: Callable[[str], bool]) -> None:
+        self.specs = words.specs
+        self.fuzzy_command = fuzzy_command
+        self._grammars = {name: spec.grammar() for name, spec in self.specs.items()}
+        self._polite = re.compile("(?<!\\S)(?:" + "|".join(re.escape(p) for p in words.polite) + ")(?!\\S)")
+        self._interjections = words.interjections
+        self._filler = words.filler
+        heads = [(tuple(h.split()), name) for name, spec in self.specs.items() for h in spec.heads]
+        self._heads = sorted(heads, key=lambda x: (-len(x[0]), x))
+        self._index = {p: name for name, spec in self.specs.items() for p in spec.phrases}
+        self.words = frozenset(w for p in self._index for w in p.split())
+        self._known = is_word
+
+    def readings(self, cleaned: str) -> list[str]:
+        """Ways to read an utterance as a command: without polite words, as said, without a leading "no"."""
+        core = " ".join(self._polite.sub(" ", cleaned).split())
+        words = core.split()
+        core = " ".join(w for i, w in enumerate(words) if i == 0 or w != words[i - 1])
+        readings = [core, cleaned]
+        for text in (core, cleaned):
+            first, _, rest = text.partition(" ")
+            if rest and first in self._interjections:
+                readings.append(rest)
+        return [r for i, r in enumerate(readings) if r and r not in readings[:i]]
+
+    def _by_heads(self, text: str) -> str | None:
+        """The one command whose head words, with only filler around them, make up the utterance."""
+        words = text.split()
+        if len(words) > MAX_HEAD_WORDS:
+            return None
+        used = [False] * len(words)
+        found = set()
+        for head, name in self._heads:
+            k = len(head)
+            for i in range(len(words) - k + 1):
+                if not any(used[i : i + k]) and tuple(words[i : i + k]) == head:
+                    used[i : i + k] = [True] * k
+                    found.add(name)
+        if len(found) != 1 or not all(u or w in self._filler for w, u in zip(words, used)):
+            return None
+        return found.pop()
+
+    def read(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
+        """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""
+        if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
+            return None
+        names = [n for n in self._grammars if allowed is None or n in set(allowed)]
+        readings = self.readings(cleaned)
+        for text in readings:
+            for name in names:
+                if self._grammars[name].fullmatch(text):
+                    return name, 1.0
+        for text in readings:
+            headed = self._by_heads(text)
+            if headed in names:
+                return headed, HEAD_CONFIDENCE
+        core = readings[0]
+        # Only an utterance with a word nobody knows is repaired ("repet that"); "what is it" is
+        # a question, however close it sounds to "that is it".
+        if len(core.split()) <= MAX_FUZZY_COMMAND_WORDS and not all(w in self.words or self._known(w) for w in core.split()):
+            phrases = [p for p, name in self._index.items() if name in names]
+            best = process.extractOne(core, phrases, scorer=fuzz.ratio, score_cutoff=self.fuzzy_command)
+            if best:
+                return self._index[best[0]], best[1] / 100.0
+        return None
