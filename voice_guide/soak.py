@@ -2,12 +2,16 @@
 
 Push-to-talk, as a kiosk runs: the button is pressed just before each visitor's question. Replies go
 to a WAV file in a temporary folder that is removed at the end. Memory is sampled as the audio runs.
+Every temporary file of the session (and of its engine processes) goes to a private folder, so
+"files left" counts this session's leftovers only, even while other programs use the same /tmp.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass
@@ -87,12 +91,13 @@ def run_soak(hours: float, every_s: float = 180.0, snr_db: float = 10.0, seed: i
     library = load_library()
     matcher = Matcher(library)
     tmp = Path(tempfile.mkdtemp(prefix="voice-guide-soak-"))
-    before = set(Path(tempfile.gettempdir()).glob("voice-guide-*"))
+    scratch = tmp / "tmp"
+    scratch.mkdir()
     total_s = hours * 3600
     samples: list[tuple[float, float]] = []
     results: list[Utterance] = []
     start = time.perf_counter()
-    with Pyttsx3Synthesizer() as synth:
+    with _temporary_files_in(scratch), Pyttsx3Synthesizer() as synth:
         room = WaitingRoom(synth, [q for q, _ in QUESTIONS], every_s=every_s, snr_db=snr_db, seed=seed)
         recognizer = create_recognizer(engine, RecognizerRequest(build_vocabulary(library)))
         sink = WavFileSink(tmp / "replies.wav")
@@ -117,16 +122,31 @@ def run_soak(hours: float, every_s: float = 180.0, snr_db: float = 10.0, seed: i
         sink.close()
         placed = list(room.placed)
     wall = time.perf_counter() - start
+    left = len(list(scratch.rglob("*")))
     (tmp / "replies.wav").unlink(missing_ok=True)
-    tmp.rmdir()
-    left = set(Path(tempfile.gettempdir()).glob("voice-guide-*")) - before
+    shutil.rmtree(tmp, ignore_errors=True)
     answered, right = _score(placed, results, every_s)
     warm = [mb for t, mb in samples if t >= max(WARMUP_FRACTION * total_s, WARMUP_S)] or [samples[-1][1]]
     return SoakReport(
         hours=hours, questions_asked=len(placed), questions_answered=answered, questions_routed_right=right,
         utterances=len(results), rss_after_warmup_mb=warm[0], rss_end_mb=samples[-1][1],
         rss_peak_mb=max(mb for _, mb in samples), rss_growth_mb=samples[-1][1] - warm[0], wall_s=wall,
-        speed_x_real_time=total_s / wall if wall else 0.0, files_left=len(left))
+        speed_x_real_time=total_s / wall if wall else 0.0, files_left=left)
+
+
+@contextlib.contextmanager
+def _temporary_files_in(folder: Path) -> Iterator[None]:
+    """Every temporary file of this process and its children goes to ``folder`` meanwhile."""
+    saved = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved[0]
+        if saved[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved[1]
 
 
 def _score(placed: list, results: list[Utterance], every_s: float) -> tuple[int, int]:
