@@ -255,6 +255,20 @@ def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section:
         ("i have a question about stage four", "what-is-mbc"),
         ("where can my daughter find help understanding this", "resources"),
         ("a second primery what is that", "second-primary"),
+        # how they find out, whatever it is about, is diagnosis ...
+        ("how do they find out if it is the breast cancer", "diagnosis"),
+        ("what do they do to figure out whether this thing on my liver came from my breast cancer", "diagnosis"),
+        ("how do they work out where a new tumour came from", "diagnosis"),
+        ("how do they tell if the new lump is the old cancer spreading or something brand new", "diagnosis"),
+        ("how can a doctor know if the cancer in my hip is from my breast", "diagnosis"),
+        # ... unless what it is about is the old tissue or the type of a new cancer
+        ("how can they tell what kind of cancer it is without my old samples", "same-as-earlier"),
+        ("how do they check if it matches my first cancer", "same-as-earlier"),
+        ("how will they know what type of new cancer it is", "second-primary"),
+        ("could the new tumor be a separate cancer and not the breast cancer at all", "second-primary"),
+        # indirect second opinions
+        ("i am not sure about what my doctor told me", "second-opinion"),
+        ("i would like somebody else to look at my case", "second-opinion"),
     ],
 )
 def test_wordings_from_the_brief(matcher: Matcher, said: str, section: str) -> None:

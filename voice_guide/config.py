@@ -37,6 +37,11 @@ class MatchSettings:
     question_weight: float = 0.5
     """After a story ("my mom had breast cancer and now ... how do they know ..."), the words of the
     question itself weigh this much more than the story's."""
+    frame_weight: float = 0.5
+    """The topic word that asks ("how do they *find out* if it is breast cancer", see voice_guide.frames)
+    weighs this much more ..."""
+    clause_weight: float = 0.8
+    """... and the words of the clause it asks about weigh this much (it says what is asked, they say about what)."""
 
 
 @dataclass(frozen=True)

@@ -181,14 +181,18 @@ class TextFeatures:
 
     def placed_tokens(self, cleaned: str) -> list[tuple[int, str]]:
         """Tokens, each with the position of its first word in ``cleaned``."""
+        return [(at, t) for at, _, t in self.spanned_tokens(cleaned)]
+
+    def spanned_tokens(self, cleaned: str) -> list[tuple[int, int, str]]:
+        """Tokens, each with the positions of its first and last word in ``cleaned``."""
         placed, phrases = self._placed_phrases(cleaned)
-        tokens: list[tuple[int, str]] = []
+        tokens: list[tuple[int, int, str]] = []
         inside_until = 0
         for i, (at, word) in enumerate(placed):
             if i in phrases:
                 length, canon = phrases[i]
                 if canon:
-                    tokens.append((at, "#" + canon))
+                    tokens.append((at, placed[i + length - 1][0], "#" + canon))
                 inside_until = i + length
             if i < inside_until or (word in STOPWORDS and word not in KEEP) or not word.isalpha():
                 continue
@@ -196,9 +200,9 @@ class TextFeatures:
             if root in self.neutral:
                 continue
             if word not in self.known and root in self._stem_concepts:
-                tokens.append((at, "#" + self._stem_concepts[root]))
+                tokens.append((at, at, "#" + self._stem_concepts[root]))
                 continue
-            tokens.append((at, root if root in self.known_stems else "?" + root))
+            tokens.append((at, at, root if root in self.known_stems else "?" + root))
         return tokens
 
     def features(self, cleaned: str) -> list[str]:
@@ -207,11 +211,15 @@ class TextFeatures:
 
     def placed_features(self, cleaned: str) -> dict[str, int]:
         """``features``, each with the last position it is found at (a pair: that of its second token)."""
-        tokens = self.placed_tokens(cleaned)
+        return self.features_of(self.placed_tokens(cleaned))
+
+    @staticmethod
+    def features_of(tokens: Sequence[tuple[int, str]]) -> dict[str, int]:
+        """``placed_features`` of tokens already found."""
         known = [(at, t) for at, t in tokens if not t.startswith("?")]
         pairs = [(at, f"{a}+{b}") for (_, a), (at, b) in zip(known, known[1:])]
         placed: dict[str, int] = {}
-        for at, t in tokens + pairs:
+        for at, t in [*tokens, *pairs]:
             placed[t] = at
         return placed
 

@@ -3,10 +3,12 @@
 1. Safety (``voice_guide.safety``): regular expressions from ``data/safety.yaml``.
 2. Commands (``voice_guide.commands``): the whole utterance must be one command.
 3. Sections (here): the question becomes features (``voice_guide.features``), idf-weighted, the
-   question after a story weighing more; a section's score blends its best example, its examples
-   taken together and how much of the question it knows. Not-covered phrases
-   (``voice_guide.not_covered``) decline the question unless told as background or claimed by the
-   section the rest of the question asks for; one topic word alone needs an anchor keyword.
+   question after a story weighing more, and the word that asks (the frame, ``voice_guide.frames``:
+   "how do they *find out* if it is breast cancer") more than the clause it asks about. A
+   section's score blends its best example, its examples taken together and how much of the
+   question it knows. Not-covered phrases (``voice_guide.not_covered``) decline the question
+   unless told as background or claimed by the section the rest of the question asks for; one
+   topic word alone needs an anchor keyword.
 4. Answer, clarify ("did you mean A or B?") or out of scope, by the thresholds in MatchSettings.
 
 Pure and deterministic: no I/O after construction, no clock, no model download.
@@ -24,6 +26,7 @@ from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, CommandReader
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
 from voice_guide.features import TextFeatures, load_neutral
+from voice_guide.frames import ALTERNATIVES, Frame, alternatives_at, frame_of, frame_pairs
 from voice_guide.not_covered import NotCovered
 from voice_guide.safety import SafetyScreen
 from voice_guide.text import STOPWORDS, clean, question_start, stem
@@ -105,7 +108,7 @@ class Matcher:
         self.not_covered = NotCovered(library, self.vocab)
         raw = []
         for s in library.sections:
-            examples = [set(self.vocab.features(clean(t))) for t in (*s.examples, *s.keywords, s.title)]
+            examples = [set(self.features_of(clean(t))[0]) for t in (*s.examples, *s.keywords, s.title)]
             answer = set().union(*(self.vocab.features(clean(a)) for a in s.answer))
             raw.append((s, [e for e in examples if e], answer))
         df: Counter[str] = Counter()
@@ -156,12 +159,39 @@ class Matcher:
                 weights[t] *= boost[t]
         return _unit(weights)
 
+    def features_of(self, cleaned: str, start: int | None = None) -> tuple[dict[str, int], Frame | None]:
+        """Features with the last position each is found at, and the question's frame (``voice_guide.frames``).
+
+        Besides tokens and pairs of neighbouring tokens, the frame paired with each topic of its
+        clause ("#diagnose>#is_breast_cancer") and ``#alternatives`` for "A or B".
+        """
+        spans = self.vocab.spanned_tokens(cleaned)
+        placed = self.vocab.features_of([(at, t) for at, _, t in spans])
+        frame = frame_of(cleaned, spans, question_start(cleaned) if start is None else start)
+        if frame:
+            for at, pair in frame_pairs(frame, spans):
+                placed.setdefault(pair, at)
+        either = alternatives_at(cleaned, spans)
+        if either is not None:
+            placed.setdefault(ALTERNATIVES, either)
+        return placed, frame
+
     def question_features(self, cleaned: str) -> tuple[list[str], dict[str, float]]:
-        """The features of an utterance, and the extra weight of those in the question after a story."""
-        placed = self.vocab.placed_features(cleaned)
+        """The features of an utterance, and the extra weight of some of them.
+
+        The question after a story weighs more (``question_weight``); so does the frame of the
+        question (``frame_weight``), the topic word that asks ("how do they *find out* if it is
+        breast cancer"), while the words of the clause it asks about weigh less (``clause_weight``).
+        """
         start = question_start(cleaned)
+        placed, frame = self.features_of(cleaned, start)
         lift = 1.0 + self.settings.question_weight
         boost = {t: lift for t, at in placed.items() if start and at >= start}
+        if frame:
+            for t, at in placed.items():
+                if at >= frame.clause and ">" not in t:
+                    boost[t] = boost.get(t, 1.0) * self.settings.clause_weight
+            boost[frame.token] = boost.get(frame.token, 1.0) * (1.0 + self.settings.frame_weight)
         return list(placed), boost
 
     # -- stages -------------------------------------------------------------------------------
@@ -251,7 +281,7 @@ class Matcher:
     def topic_words(self, features: Sequence[str], section_id: str) -> list[str]:
         """The question's tokens that point at this section (pairs of tokens not counted)."""
         known = self._section(section_id).vocabulary
-        return [t for t in features if "+" not in t and t in known]
+        return [t for t in features if "+" not in t and ">" not in t and t in known]
 
     def _decide(self, cleaned: str, among: Sequence[str] | None, accept: float | None) -> Match:
         st = self.settings

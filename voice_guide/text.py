@@ -128,15 +128,20 @@ def question_start(cleaned: str) -> int:
     ("is it ...", "could this ..."), not straight after another opening ("how do they"). The
     question is the first opening after the story's last "and", "but" or "so": "... and now her
     back hurts and they found something how do they work out what it is" asks "how do they work
-    out what it is".
+    out what it is". A question word inside a question that opens the utterance opens a clause of
+    it, not a new question: "what do they do to figure out whether it spread" has no story.
     """
     words = cleaned.split()
     opens = []
+    open_clause = False
     for i, w in enumerate(words):
+        if w in CLAUSE_JOINS:
+            open_clause = False
         after_opening = i > 0 and (words[i - 1] in QUESTION_WORDS or words[i - 1] in AUXILIARIES)
         subject_next = i + 1 < len(words) and words[i + 1] in SUBJECTS
-        if (w in QUESTION_WORDS or (w in AUXILIARIES and subject_next)) and not after_opening:
+        if (w in QUESTION_WORDS or (w in AUXILIARIES and subject_next)) and not after_opening and not open_clause:
             opens.append(i)
+            open_clause = i == 0  # "what do they do to figure out whether ...": one question, not a story
     joins = [i for i, w in enumerate(words) if w in CLAUSE_JOINS]
     last_join = joins[-1] if joins else 0
     later = [i for i in opens if i > last_join]
