@@ -82,6 +82,8 @@ CRISES = [
     "he talks about suicide",
     "maybe it would be easier if i just wasn't here",
     "i keep thinking everyone would be happier if i died",
+    "i've written notes to my kids to say goodbye",
+    "this is goodbye for good",
 ]
 
 
@@ -269,6 +271,10 @@ def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section:
         # indirect second opinions
         ("i am not sure about what my doctor told me", "second-opinion"),
         ("i would like somebody else to look at my case", "second-opinion"),
+        ("i don't feel right about what the oncologist said", "second-opinion"),
+        ("i'd like another expert to weigh in", "second-opinion"),
+        ("can someone else double check my biopsy results", "second-opinion"),
+        ("is it ok to question my oncologist's diagnosis", "second-opinion"),
     ],
 )
 def test_wordings_from_the_brief(matcher: Matcher, said: str, section: str) -> None:
@@ -295,6 +301,15 @@ OUT_OF_SCOPE = [
     "what does my blood test mean",
     "am i going to die from this",
     "should i have surgery",
+    "how quickly does breast cancer spread to the liver",
+    "what is the chance it spreads to my brain",
+    "is a second primary worse than metastasis",
+    "what's the treatment for a second primary",
+    "can they remove the tumor in my liver",
+    "when will i get my biopsy results",
+    "does a biopsy spread cancer",
+    "what does a pet scan feel like",
+    "how accurate is a biopsy",
     # about the visit, not the topic
     "what time is my appointment",
     "who is my oncologist",
