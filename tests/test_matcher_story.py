@@ -34,6 +34,12 @@ def test_question_start_after_a_story(said: str, question: str) -> None:
          "diagnosis"),
         ("my first breast cancer was back in the eighties would they still have my tissue", "same-as-earlier"),
         ("my granddaughter keeps saying m b c what is that", "what-is-mbc"),
+        ("my granddaughter read the report to me over the phone and it said metastatic disease and i'm ninety and "
+         "i don't understand a word of it what does that actually mean", "what-is-mbc"),
+        ("okay so dr patel at the clinic told my husband they found a mass near his kidney and he had male breast "
+         "cancer four years ago how are they going to work out if it came from that", "diagnosis"),
+        ("my daughter lives far away and she wants to read up on all this is there anything you have that i could send her",
+         "resources"),
         # a not-covered word inside a longer phrase the pack knows is not asked about
         ("why would they give me breast cancer drugs when the tumor is in my bones", "what-is-mbc"),
         ("my wife's cancer went to her spine but the doctor keeps saying breast cancer i do not get it", "what-is-mbc"),

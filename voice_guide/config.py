@@ -34,7 +34,7 @@ class MatchSettings:
     unknown_weight: float = 1.0
     """How much a word no section knows counts against every section, relative to the rarest word.
     Everyday words (data/neutral.yaml) count for nothing either way."""
-    question_weight: float = 0.5
+    question_weight: float = 1.0
     """After a story ("my mom had breast cancer and now ... how do they know ..."), the words of the
     question itself weigh this much more than the story's."""
     frame_weight: float = 0.5
