@@ -1,4 +1,4 @@
-"""Recognizer slips: words split in two are rejoined; indirect crisis wording still reaches safety."""
+"""Recognizer slips: words split in two are rejoined, misheard words repaired; indirect crisis wording still reaches safety."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from voice_guide.matcher import Kind, Matcher
         ("what is meta static breast cancer", "what-is-mbc"),
         ("what does second prime airy mean", "second-primary"),
         ("where does it usually spread to in the body", "common-sites"),
+        # misheard words the pack lists as slips of its own words
+        ("is it a new primer cancer", "second-primary"),
+        ("can i get a second pinion", "second-opinion"),
+        ("what test will they due to sea if it spread", "diagnosis"),
     ],
 )
 def test_split_words_are_rejoined(matcher: Matcher, heard: str, section: str) -> None:

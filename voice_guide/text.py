@@ -69,6 +69,9 @@ _HOMOPHONES = [
     (re.compile(r"^(were|wear) (does|do|did|can|could|is|are|else|would|should|will)\b"), r"where \2"),
     # "how do they no if": know, unless it is "no longer", "no more", ...
     (re.compile(r"\b(do|does|did|they|you|we|doctors|to) no\b(?! (longer|more|one|matter|way|idea|doubt|point|reason))"), r"\1 know"),
+    # "what tests will they due to sea if it spread": do, see.
+    (re.compile(r"\b(they|you|we|i|doctors|will|would|can|could) due\b"), r"\1 do"),
+    (re.compile(r"\bsea (if|whether|what|how|where|it|the)\b"), r"see \1"),
 ]
 
 
