@@ -61,8 +61,9 @@ class ScriptedRecognizer:
 
     name = "scripted"
 
-    def __init__(self, transcripts: Iterable[str] = (), by_phrases: dict[str, str] | None = None) -> None:
+    def __init__(self, transcripts: Iterable[str | Transcript] = (), by_phrases: dict[str, str] | None = None) -> None:
         self.transcripts = list(transcripts)
+        """Plain text, or a whole Transcript (with alternatives) to return as it is."""
         self.by_phrases = by_phrases or {}
         """When phrases are narrowed to a set containing a key, that key's text is heard instead."""
         self.heard_ms: list[float] = []
@@ -81,8 +82,10 @@ class ScriptedRecognizer:
             for key, text in self.by_phrases.items():
                 if key in self.current:
                     return Transcript(text, 0.9)
-        text = self.transcripts.pop(0) if self.transcripts else ""
-        return Transcript(text, 0.9 if text else 0.0)
+        heard = self.transcripts.pop(0) if self.transcripts else ""
+        if isinstance(heard, Transcript):
+            return heard
+        return Transcript(heard, 0.9 if heard else 0.0)
 
     def reset(self) -> None:
         self._ms = 0.0

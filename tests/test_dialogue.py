@@ -220,6 +220,23 @@ def test_safety_comes_first_and_stops_speech(dialogue: Dialogue, library: Librar
     assert "988" in says(crisis)[0]
 
 
+def test_safety_heard_only_in_an_alternative_hearing_still_comes_first(dialogue: Dialogue) -> None:
+    turn = dialogue.handle(Heard("i'm having tests pain", alternatives=("i am having tests pay", "i'm having chest pain")))
+    assert turn.kind == "safety" and StopSpeaking() in turn.actions
+    assert "911" in says(turn)[0]
+    crisis = dialogue.handle(Heard("i don't want to leave anymore", alternatives=("i don't want to live anymore",)))
+    assert crisis.kind == "safety" and "988" in says(crisis)[0]
+
+
+def test_alternative_hearings_do_not_change_an_ordinary_question(dialogue: Dialogue, library: Library) -> None:
+    section = library.sections[0]
+    question = section.examples[0]
+    plain = dialogue.handle(Heard(question))
+    with_alternatives = Dialogue(dialogue.library, dialogue.matcher).handle(
+        Heard(question, alternatives=(question + " please", "what tests will they run")))
+    assert with_alternatives.kind == plain.kind and with_alternatives.section == plain.section
+
+
 def test_goodbye_ends_the_session(dialogue: Dialogue) -> None:
     turn = dialogue.handle(KeyPressed("goodbye"))
     assert End() in turn.actions and dialogue.state is State.ENDED

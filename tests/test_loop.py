@@ -15,11 +15,12 @@ from voice_guide.earcons import Earcons
 from voice_guide.endpoint import EndpointSettings
 from voice_guide.loop import Loop, LoopSettings, Mode
 from voice_guide.matcher import Matcher
+from voice_guide.protocols import Transcript
 
 Q = "what is metastatic breast cancer"
 
 
-def make_loop(library: Library, matcher: Matcher, transcripts: list[str], mode: Mode = Mode.CONTINUOUS,
+def make_loop(library: Library, matcher: Matcher, transcripts: list[str | Transcript], mode: Mode = Mode.CONTINUOUS,
               sink: RecordingSink | None = None, keys: queue.Queue[str] | None = None, **settings: object) -> tuple[Loop, ScriptedRecognizer, RecordingSink]:
     recognizer = ScriptedRecognizer(transcripts)
     sink = sink or RecordingSink()
@@ -50,6 +51,14 @@ def test_each_utterance_is_heard_matched_and_answered(library: Library, matcher:
         assert r.timings.first_speech_ms is not None and r.timings.first_audio_ms is not None
         assert r.timings.first_audio_ms <= r.timings.first_speech_ms
         assert set(r.to_json()) == {"transcript", "kind", "section", "command", "score", "text", "timings"}
+
+
+def test_a_safety_statement_heard_as_a_runner_up_gets_the_safety_message(library: Library, matcher: Matcher) -> None:
+    misheard = Transcript("i'm having tests pain", 0.4, ("i'm having tests pay", "i'm having chest pain"))
+    loop, _, _ = make_loop(library, matcher, [misheard])
+    [result] = loop.run(ListSource(speech(1500)))
+    assert result.turn.kind == "safety" and "911" in result.turn.text
+    assert result.transcript.alternatives == misheard.alternatives
 
 
 def test_understood_earcon_plays_before_the_answer(library: Library, matcher: Matcher) -> None:

@@ -44,6 +44,8 @@ class Heard:
     """One utterance: typed text or a recognizer's transcript."""
 
     text: str
+    alternatives: tuple[str, ...] = ()
+    """The recognizer's other hearings of the same speech, best first: checked for safety only."""
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ class Dialogue:
             self.mem.state = State.LISTENING
             return Turn("listening", (Earcon("listening"),))
         if isinstance(event, Heard):
-            return self._heard(event.text)
+            return self._heard(event.text, event.alternatives)
         if isinstance(event, KeyPressed):
             return self._command(event.command, Match(Kind.COMMAND, command=event.command, score=1.0, reason="key"))
         if isinstance(event, NoInput):
@@ -251,8 +253,11 @@ class Dialogue:
         self.mem.state = State.LISTENING
         return self._turn("greeting", says, extra=(SetVoice(self.rate_wpm, self.volume),))
 
-    def _heard(self, text: str) -> Turn:
+    def _heard(self, text: str, alternatives: tuple[str, ...] = ()) -> Turn:
         cleaned = clean(text)
+        alarm = self._alarm_in(cleaned, alternatives)
+        if alarm is not None:
+            return self._safety(alarm)
         if not cleaned:
             return self._miss("no_match")
         if self.mem.state is State.CLARIFYING:
@@ -267,6 +272,17 @@ class Dialogue:
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
         return self._dispatch(match)
+
+    def _alarm_in(self, cleaned: str, alternatives: tuple[str, ...]) -> Match | None:
+        """A safety statement the recognizer heard only as a runner-up ("test pain" first, "chest pain"
+        second): a missed emergency costs far more than a needless 911 reminder, so it counts."""
+        if self.matcher.safety_kind(cleaned):
+            return None
+        for alternative in alternatives:
+            kind = self.matcher.safety_kind(clean(alternative))
+            if kind is not None:
+                return Match(Kind.SAFETY, safety=kind, score=1.0, reason=f"safety in an alternative hearing: {alternative!r}")
+        return None
 
     def _dispatch(self, match: Match) -> Turn:
         if match.kind is Kind.SAFETY:

@@ -247,7 +247,7 @@ class Loop:
             text = rest
         if self.captions is not None and text:
             self.captions.caption("you", text)
-        turn = self.dialogue.handle(Heard(text))
+        turn = self.dialogue.handle(Heard(text, transcript.alternatives))
         matched = self.clock()
         self._mark, self._first_audio, self._first_speech = end, None, None
         self._perform(turn)
