@@ -13,6 +13,7 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
     python scripts/bench_speech.py                      # tuning sets: tests/data/paraphrases.yaml + shared dev set
     python scripts/bench_speech.py --heldout            # final measurement only: tests/data/heldout.yaml
     python scripts/bench_speech.py --voices en-us+f3:150 --no-babble --jobs 2
+    python scripts/bench_speech.py --heldout --voices flite:slt,flite:rms,flite:awb   # flite's voices
 
 Nothing is written to disk except espeak-ng's temporary files (deleted at once).
 """
@@ -156,6 +157,12 @@ def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
     }
 
 
+def voice_and_rate(text: str) -> tuple[str, int]:
+    """'en-us+f3:150' -> ('en-us+f3', 150); 'flite:slt' -> ('flite:slt', 150) (flite keeps its own rate)."""
+    voice, _, rate = text.rpartition(":")
+    return (voice, int(rate)) if voice and rate.isdigit() else (text, 150)
+
+
 def correct(r: dict[str, Any], prefix: str = "") -> bool:
     kind, section, command = r[prefix + "kind" if prefix else "got_kind"], r[prefix + "section"], r[prefix + "command"]
     if r["kind"] == "answer":
@@ -236,7 +243,7 @@ def main() -> int:
     args = parser.parse_args()
     sets = [HELDOUT] if args.heldout else (args.sets or list(TUNING_SETS))
     items = load_items(sets)
-    voices = [(v.split(":")[0], int(v.split(":")[1]) if ":" in v else 150) for v in args.voices.split(",")]
+    voices = [voice_and_rate(v) for v in args.voices.split(",")]
     jobs: list[tuple[int, Item, str, int, float | None]] = []
     for voice, wpm in voices:
         for item in items:

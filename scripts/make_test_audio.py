@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Make spoken test audio with espeak-ng: questions in a quiet room, or in waiting-room babble.
+"""Make spoken test audio with espeak-ng (or flite, with a voice named "flite:slt"): questions in a
+quiet room, or in waiting-room babble.
 
     python scripts/make_test_audio.py "where does breast cancer spread" "stop" -o questions.wav
     python scripts/make_test_audio.py --file questions.txt --voice en-us+f3 --babble-snr 10 -o noisy.wav
@@ -34,11 +35,19 @@ NOISE_FLOOR_DBFS = -66.0
 
 
 def speak(text: str, voice: str = "en-us", wpm: int = 150) -> np.ndarray:
-    if shutil.which("espeak-ng") is None:
-        raise SystemExit("make_test_audio: espeak-ng is not installed (sudo apt-get install espeak-ng)")
+    """``text`` spoken at 16 kHz. ``voice`` is an espeak-ng voice, or "flite:NAME" for a flite voice
+    (slt, rms, awb, kal16: diphone and statistical voices, closer to a person than espeak's formants;
+    flite speaks at its own rate, ``wpm`` is ignored)."""
+    engine, _, name = voice.rpartition(":") if voice.startswith("flite:") else ("espeak-ng", "", voice)
+    if shutil.which(engine) is None:
+        raise SystemExit(f"make_test_audio: {engine} is not installed (sudo apt-get install {engine})")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(path), text], check=True, capture_output=True)
+        if engine == "flite":
+            command = ["flite", "-voice", name, "-t", text, "-o", str(path)]
+        else:
+            command = ["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(path), text]
+        subprocess.run(command, check=True, capture_output=True)
         return pcm_to_float(read_wav(path).audio)
 
 

@@ -16,6 +16,9 @@ command -v espeak-ng >/dev/null 2>&1 || need+=(espeak-ng)
 ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || need+=(libportaudio2)
 command -v sox >/dev/null 2>&1 || need+=(sox)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+# flite: a second speech synthesizer with more natural voices, used only by the speech benchmark
+# (scripts/bench_speech.py --voices flite:slt,...) as voices the product never speaks with.
+command -v flite >/dev/null 2>&1 || need+=(flite)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
