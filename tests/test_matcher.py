@@ -31,6 +31,7 @@ EMERGENCIES = [
     "she's gasping for air",
     "his lips are turning blue",
     "i'm having chest pain",
+    "we can't get my husband to wake up",
     "my chest really hurts and my arm is numb",
     "there's a crushing pressure in my chest",
     "help i think i'm having a heart attack",
@@ -119,6 +120,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "what does it mean if it does not respond to treatment",
         "am i going to die from this",
         "my husband won't talk to me about any of it he's so down",
+        "what if they can't get my old tissue",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
@@ -275,6 +277,9 @@ def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section:
         ("i'd like another expert to weigh in", "second-opinion"),
         ("can someone else double check my biopsy results", "second-opinion"),
         ("is it ok to question my oncologist's diagnosis", "second-opinion"),
+        ("i feel like something was missed", "second-opinion"),
+        ("i'm so anxious i can't eat", "emotions"),
+        ("they took both my breasts so why do the doctors still say i have breast cancer", "what-is-mbc"),
     ],
 )
 def test_wordings_from_the_brief(matcher: Matcher, said: str, section: str) -> None:
@@ -310,6 +315,7 @@ OUT_OF_SCOPE = [
     "does a biopsy spread cancer",
     "what does a pet scan feel like",
     "how accurate is a biopsy",
+    "will my insurance cover a pet scan",
     # about the visit, not the topic
     "what time is my appointment",
     "who is my oncologist",
