@@ -18,6 +18,8 @@ from voice_guide.text import clean, question_start
         ("how do they work out where a new tumor came from", "#diagnose", "where a new tumor came from"),
         ("how can they tell it is breast cancer", "#diagnose", "it is breast cancer"),
         ("what does it mean that it spread", "#meaning", "that it spread"),
+        ("what tests do they do when it might have spread", "#test", "do they do when it might have spread"),
+        ("what does it mean when it goes elsewhere", "#meaning", "when it goes elsewhere"),
         ("what if it is a different cancer", None, None),
         ("can you tell me if it spread to my bones", None, None),
         ("where does breast cancer spread", None, None),

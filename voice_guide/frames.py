@@ -20,7 +20,7 @@ from voice_guide.text import AUXILIARIES
 Span = tuple[int, int, str]
 """A token with the positions of its first and last word in the cleaned text."""
 
-EMBEDDERS = frozenset("if whether what where which how who that".split())
+EMBEDDERS = frozenset("if whether what where which how who that when".split())
 """Words that open a clause inside the question: "how do they find out *if* it spread"."""
 FRAME_GAP = 3
 """At most this many words without a topic between the frame and the clause it opens."""
@@ -55,18 +55,24 @@ def verb_slot(cleaned: str, start: int = 0) -> int | None:
     return start + i if 2 < i < len(words) else None
 
 
+def noun_slot(cleaned: str, start: int = 0) -> int | None:
+    """Where the noun of "what tests ...", "which organs ..." is, if the question opens so."""
+    words = cleaned.split()[start:]
+    return start + 1 if len(words) >= 3 and words[0] in ("what", "which") else None
+
+
 def frame_of(cleaned: str, spans: Sequence[Span], start: int = 0) -> Frame | None:
     """The frame of the question starting at word ``start``, if it has one.
 
-    The verb of "how do they ..." comes first (in "how do they know it is breast cancer that came
-    back" it asks, not "breast cancer" before "that"); else the topic just before the first clause
-    opened inside the question.
+    The verb of "how do they ..." or the noun of "what tests ..." comes first (in "how do they know
+    it is breast cancer that came back" the verb asks, not "breast cancer" before "that"); else the
+    topic just before the first clause opened inside the question.
     """
-    slot = verb_slot(cleaned, start)
-    if slot is not None:
-        verb = [span for span in spans if span[0] <= slot <= span[1]]
-        if verb and verb[0][2].startswith("#") and any(a > verb[0][1] for a, _, _ in spans):
-            return Frame(verb[0][2], verb[0][1] + 1)
+    verb, noun = verb_slot(cleaned, start), noun_slot(cleaned, start)
+    asking = [span for span in spans if verb is not None and span[0] <= verb <= span[1]]
+    asking += [span for span in spans if noun is not None and span[0] == noun]
+    if asking and asking[0][2].startswith("#") and any(a > asking[0][1] for a, _, _ in spans):
+        return Frame(asking[0][2], asking[0][1] + 1)
     for opening in clause_openings(cleaned, start)[:1]:
         before = [span for span in spans if start <= span[0] < opening]
         if before:
