@@ -278,6 +278,7 @@ def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section:
         ("can someone else double check my biopsy results", "second-opinion"),
         ("is it ok to question my oncologist's diagnosis", "second-opinion"),
         ("i feel like something was missed", "second-opinion"),
+        ("is there a test to show whether it spread", "diagnosis"),
         ("i'm so anxious i can't eat", "emotions"),
         ("they took both my breasts so why do the doctors still say i have breast cancer", "what-is-mbc"),
     ],
