@@ -279,6 +279,7 @@ def test_every_section_is_reached_by_its_own_examples(matcher: Matcher, section:
         ("is it ok to question my oncologist's diagnosis", "second-opinion"),
         ("i feel like something was missed", "second-opinion"),
         ("is there a test to show whether it spread", "diagnosis"),
+        ("my mom is scared out of her mind", "emotions"),
         ("i'm so anxious i can't eat", "emotions"),
         ("they took both my breasts so why do the doctors still say i have breast cancer", "what-is-mbc"),
     ],
@@ -317,6 +318,8 @@ OUT_OF_SCOPE = [
     "what does a pet scan feel like",
     "how accurate is a biopsy",
     "will my insurance cover a pet scan",
+    "what is a pet scan",
+    "should i have my ovaries removed",
     # about the visit, not the topic
     "what time is my appointment",
     "who is my oncologist",
