@@ -19,7 +19,7 @@ from voice_guide.matcher import Kind, Matcher
         ("what test will they due to sea if it spread", "diagnosis"),
     ],
 )
-def test_split_words_are_rejoined(matcher: Matcher, heard: str, section: str) -> None:
+def test_split_and_misheard_words_are_repaired(matcher: Matcher, heard: str, section: str) -> None:
     m = matcher.match(heard)
     assert m.kind is Kind.ANSWER and m.section == section, m
 
