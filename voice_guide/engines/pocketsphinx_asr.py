@@ -40,7 +40,9 @@ class PocketsphinxSettings:
     word_insertion_penalty: float = 0.65
     min_word_confidence: float = 0.0
     """Words whose posterior is below this are dropped from the transcript (0 keeps all)."""
-    alternatives: int = 3
+    alternatives: int = 10
+    """Hearings returned per utterance (the best and runner-ups): the dialogue checks runner-ups for
+    safety statements; 10 measured 74% -> 80% safety recall on spoken tuning questions, at no cost to answers."""
     dither: bool = True
     """Tiny noise against digitally silent input (files, generated audio)."""
     gaussians: int = 8
