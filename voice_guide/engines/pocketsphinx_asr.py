@@ -47,6 +47,10 @@ class PocketsphinxSettings:
     """Tiny noise against digitally silent input (files, generated audio)."""
     gaussians: int = 8
     """Gaussians scored per frame (pocketsphinx ``topn``; its default 4 is faster, 8 measured better)."""
+    remove_noise: bool = True
+    """pocketsphinx's noise removal (a running estimate of steady noise, subtracted): measured on spoken
+    questions in 10 dB waiting-room babble, a flite voice 20% -> 25% routed right, espeak unchanged;
+    clean speech unchanged or slightly better."""
     phone_lookahead: int = 0
     """Phone lookahead window (``pl_window``); 0 prunes less and measured better at the same speed."""
     extra: tuple[tuple[str, object], ...] = ()
@@ -95,7 +99,7 @@ class PocketsphinxRecognizer:
             self._decoder = pocketsphinx.Decoder(
                 hmm=str(hmm), dict=str(dictionary), lm=None, loglevel="FATAL",
                 lw=st.language_weight, wip=st.word_insertion_penalty, dither=st.dither,
-                topn=st.gaussians, pl_window=st.phone_lookahead, **dict(st.extra),
+                topn=st.gaussians, pl_window=st.phone_lookahead, remove_noise=st.remove_noise, **dict(st.extra),
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
