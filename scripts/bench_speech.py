@@ -111,7 +111,7 @@ class NullSink:
 _STATE: dict[str, Any] = {}
 
 
-def _init(engine: str, tts: bool) -> None:
+def _init(engine: str, tts: bool, talkers: str = "espeak") -> None:
     from voice_guide.content import load_library
     from voice_guide.engines.registry import RecognizerRequest, create_recognizer
     from voice_guide.matcher import Matcher
@@ -128,7 +128,7 @@ def _init(engine: str, tts: bool) -> None:
         from voice_guide.cli.listen import _SilentSynthesizer
 
         _STATE["tts"] = _SilentSynthesizer()
-    _STATE["babble"] = babble(90.0, seed=7)
+    _STATE["babble"] = babble(90.0, seed=7, talkers=talkers)
 
 
 def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
@@ -236,6 +236,8 @@ def main() -> int:
     parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated espeak voice:wpm list")
     parser.add_argument("--babble-snr", type=float, default=10.0)
     parser.add_argument("--no-babble", action="store_true")
+    parser.add_argument("--babble-talkers", choices=("espeak", "flite"), default="espeak",
+                        help="voices of the waiting-room babble (espeak: harsher for flite question voices)")
     parser.add_argument("--engine", default="pocketsphinx")
     parser.add_argument("--no-tts", action="store_true", help="skip speech synthesis (no first-audio figures)")
     parser.add_argument("--jobs", type=int, default=2)
@@ -255,7 +257,7 @@ def main() -> int:
     print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts)) as pool:
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers)) as pool:
         rows = list(pool.map(_run, jobs, chunksize=8))
     print(f"bench: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report(rows, args.misses)

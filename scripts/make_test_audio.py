@@ -31,6 +31,10 @@ BABBLE_TEXT = (
     "We drove in from the other side of the county", "Her appointment was moved to next Thursday",
 )
 BABBLE_VOICES = ("en-us", "en-gb", "en-us+m3", "en+f2")
+FLITE_BABBLE_VOICES = ("flite:slt", "flite:rms", "flite:awb", "flite:kal16")
+BABBLE_TALKERS = {"espeak": BABBLE_VOICES, "flite": FLITE_BABBLE_VOICES}
+"""Who talks in the babble. pocketsphinx latches onto espeak talkers far more than onto flite's or
+people's, so espeak babble is the harsher (and less lifelike) test for a flite question voice."""
 NOISE_FLOOR_DBFS = -66.0
 
 
@@ -55,10 +59,10 @@ def rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
 
 
-def babble(seconds: float, seed: int = 0) -> np.ndarray:
-    """Three overlapping talkers (espeak voices, unrelated text) plus soft room noise, at unit RMS."""
+def babble(seconds: float, seed: int = 0, talkers: str = "espeak") -> np.ndarray:
+    """Three overlapping talkers (``talkers``' voices, unrelated text) plus soft room noise, at unit RMS."""
     rng = np.random.default_rng(seed)
-    lines = [speak(t, v, 170) for t, v in zip(BABBLE_TEXT, BABBLE_VOICES * 2)]
+    lines = [speak(t, v, 170) for t, v in zip(BABBLE_TEXT, BABBLE_TALKERS[talkers] * 2)]
     n = int(seconds * RATE)
     out = np.zeros(n, np.float32)
     for _ in range(3):
