@@ -40,6 +40,7 @@ from make_test_audio import babble, speak, utterances_clip  # noqa: E402
 
 from voice_guide.audio import AudioChunk  # noqa: E402
 from voice_guide.protocols import Transcript  # noqa: E402
+from voice_guide.sinks import DiscardSink  # noqa: E402
 
 VOICES = ("en-us+f3:150", "en-gb-x-rp:140", "en-us+f2:165", "en-us+m1:130")
 """Voices and rates for the benchmark; the e2e tests speak with plain en-us at 150 wpm."""
@@ -97,17 +98,6 @@ class TimedRecognizer:
         self.inner.set_phrases(phrases)
 
 
-class NullSink:
-    def play(self, chunks: Iterable[AudioChunk], stop: Any = None) -> bool:
-        for _ in chunks:
-            if stop is not None and stop.is_set():
-                return False
-        return True
-
-    def close(self) -> None:
-        pass
-
-
 _STATE: dict[str, Any] = {}
 
 
@@ -140,7 +130,7 @@ def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
     clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=index)
     rec = _STATE["recognizer"]
     before_s, before_audio = rec.seconds, rec.audio_s
-    loop = Loop(Dialogue(_STATE["library"], _STATE["matcher"]), rec, _STATE["tts"], NullSink(), LoopSettings(greet=False))
+    loop = Loop(Dialogue(_STATE["library"], _STATE["matcher"]), rec, _STATE["tts"], DiscardSink(), LoopSettings(greet=False))
     results = loop.run(clip.chunks())
     heard = results[0] if results else None
     text_turn = Dialogue(_STATE["library"], _STATE["matcher"]).handle(Heard(item.text))

@@ -61,3 +61,16 @@ class MemorySink:
 
     def close(self) -> None:
         self.closed = True
+
+
+class DiscardSink:
+    """Plays nowhere, at once (a recording with no --output and no speaker; benchmarks)."""
+
+    def play(self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None) -> bool:
+        for _ in chunks:
+            if stop is not None and stop.is_set():
+                return False
+        return True
+
+    def close(self) -> None:
+        pass

@@ -29,7 +29,7 @@ from voice_guide.protocols import Recognizer
 from voice_guide.resilience import (FallbackRecognizer, ResilientSink, ResilientSource, announce_device_changes,
                                    reload_library)
 from voice_guide.settings import MODES, GuideSettings, load_settings
-from voice_guide.sinks import WavFileSink
+from voice_guide.sinks import DiscardSink, WavFileSink
 from voice_guide.vocabulary import build_vocabulary
 
 _LOGGER = logging.getLogger(__name__)
@@ -81,19 +81,6 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     add_content_args(p)
 
 
-class _DiscardSink:
-    """Plays nowhere (a recording with no --output and no speaker)."""
-
-    def play(self, chunks: Iterable[AudioChunk], stop: threading.Event | None = None) -> bool:
-        for _ in chunks:
-            if stop is not None and stop.is_set():
-                return False
-        return True
-
-    def close(self) -> None:
-        pass
-
-
 class _SilentSynthesizer:
     """--no-speak: no audio at all."""
 
@@ -134,7 +121,7 @@ def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
         return ResilientSink(lambda: sounddevice_io.SpeakerSink(_device(device)))
     if args.input:
         print("voice-guide: no speaker; replies are not played (use --output FILE.wav to keep them)", file=sys.stderr)
-        return _DiscardSink()
+        return DiscardSink()
     raise DeviceError("no speaker found; plug in a speaker or headset (then 'voice-guide doctor'), or use --output FILE.wav")
 
 
@@ -212,7 +199,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     library, matcher = load_content(args)
     source = _source(args, settings.input_device)
     speaking = not args.no_speak
-    sink: AudioSink = _sink(args, settings.output_device) if speaking else _DiscardSink()
+    sink: AudioSink = _sink(args, settings.output_device) if speaking else DiscardSink()
     vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
     engine = choose_engine(settings.engine, settings.model)
     request = RecognizerRequest(vocabulary, settings.model)
