@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Speech-loop benchmark: the acceptance figures of the offline speech loop, measured, not assumed.
 
-Speaks every question of the evaluation sets with espeak-ng voices and rates that no test uses,
+Speaks every question of the evaluation sets with espeak-ng (or flite) voices and rates that no test uses,
 in a quiet room and in waiting-room babble (10 dB SNR), runs each through the real loop (endpointer,
 recognizer, matcher, dialogue, pyttsx3 speech) and prints:
 
@@ -15,7 +15,7 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
     python scripts/bench_speech.py --voices en-us+f3:150 --no-babble --jobs 2
     python scripts/bench_speech.py --heldout --voices flite:slt,flite:rms,flite:awb   # flite's voices
 
-Nothing is written to disk except espeak-ng's temporary files (deleted at once).
+Nothing is written to disk except the synthesizers' temporary files (deleted at once).
 """
 
 from __future__ import annotations
@@ -26,11 +26,8 @@ import statistics
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
-
-import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -39,6 +36,7 @@ sys.path.insert(0, str(REPO / "scripts"))
 from make_test_audio import babble, speak, utterances_clip  # noqa: E402
 
 from voice_guide.audio import AudioChunk  # noqa: E402
+from voice_guide.evaluation import Case, load_cases  # noqa: E402
 from voice_guide.protocols import Transcript  # noqa: E402
 from voice_guide.sinks import DiscardSink  # noqa: E402
 
@@ -48,25 +46,14 @@ TUNING_SETS = (REPO / "tests/data/paraphrases.yaml", REPO.parent / "shared/eval/
 HELDOUT = REPO / "tests/data/heldout.yaml"
 
 
-@dataclass(frozen=True)
-class Item:
-    kind: str
-    """answer, command, out_of_scope or safety"""
-    target: str | None
-    text: str
-
-
-def load_items(paths: Iterable[Path]) -> list[Item]:
-    items: list[Item] = []
+def load_items(paths: Iterable[Path]) -> list[Case]:
+    """The questions of the evaluation files that exist (the shared dev set may be absent)."""
+    items: list[Case] = []
     for path in paths:
         if not path.exists():
             print(f"bench: {path} not found, skipped", file=sys.stderr)
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        items += [Item("answer", s, q) for s, qs in (data.get("answer") or {}).items() for q in qs]
-        items += [Item("command", c, q) for c, qs in (data.get("command") or {}).items() for q in qs]
-        items += [Item("out_of_scope", None, q) for q in data.get("out_of_scope") or []]
-        items += [Item("safety", None, q) for q in data.get("safety") or []]
+        items += load_cases(path)
     return items
 
 
@@ -121,7 +108,7 @@ def _init(engine: str, tts: bool, talkers: str = "espeak") -> None:
     _STATE["babble"] = babble(90.0, seed=7, talkers=talkers)
 
 
-def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
+def _run(job: tuple[int, Case, str, int, float | None]) -> dict[str, Any]:
     from voice_guide.dialogue import Dialogue, Heard
     from voice_guide.loop import Loop, LoopSettings
 
@@ -135,7 +122,7 @@ def _run(job: tuple[int, Item, str, int, float | None]) -> dict[str, Any]:
     heard = results[0] if results else None
     text_turn = Dialogue(_STATE["library"], _STATE["matcher"]).handle(Heard(item.text))
     return {
-        "kind": item.kind, "target": item.target, "text": item.text, "voice": f"{voice}:{wpm}", "snr": snr,
+        "kind": item.kind.value, "target": item.target, "text": item.text, "voice": f"{voice}:{wpm}", "snr": snr,
         "transcript": heard.transcript.text if heard else "", "got_kind": heard.turn.kind if heard else "none",
         "section": heard.turn.section if heard else None, "command": heard.turn.command if heard else None,
         "utterances": len(results), "text_kind": text_turn.kind, "text_section": text_turn.section,
@@ -236,7 +223,7 @@ def main() -> int:
     sets = [HELDOUT] if args.heldout else (args.sets or list(TUNING_SETS))
     items = load_items(sets)
     voices = [voice_and_rate(v) for v in args.voices.split(",")]
-    jobs: list[tuple[int, Item, str, int, float | None]] = []
+    jobs: list[tuple[int, Case, str, int, float | None]] = []
     for voice, wpm in voices:
         for item in items:
             jobs.append((len(jobs), item, voice, wpm, None))

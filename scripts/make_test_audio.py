@@ -97,7 +97,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("text", nargs="*", help="utterances (or use --file)")
     parser.add_argument("--file", help="one utterance per line")
-    parser.add_argument("--voice", default="en-us", help="espeak-ng voice (default en-us)")
+    parser.add_argument("--voice", default="en-us", help="espeak-ng voice, or flite:NAME (default en-us)")
     parser.add_argument("--wpm", type=int, default=150)
     parser.add_argument("--babble-snr", type=float, help="add waiting-room babble this many dB below the speech")
     parser.add_argument("-o", "--output", help="WAV file to write")

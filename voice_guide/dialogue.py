@@ -276,8 +276,8 @@ class Dialogue:
     def _alarm_in(self, cleaned: str, alternatives: tuple[str, ...]) -> Match | None:
         """A safety statement the recognizer heard only as a runner-up ("test pain" first, "chest pain"
         second): a missed emergency costs far more than a needless 911 reminder, so it counts."""
-        if self.matcher.safety_kind(cleaned):
-            return None
+        if not alternatives or self.matcher.safety_kind(cleaned):
+            return None  # typed text has no alternatives; a safety hearing first is handled as usual
         for alternative in alternatives:
             kind = self.matcher.safety_kind(clean(alternative))
             if kind is not None:

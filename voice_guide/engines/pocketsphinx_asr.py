@@ -54,7 +54,7 @@ class PocketsphinxSettings:
     phone_lookahead: int = 0
     """Phone lookahead window (``pl_window``); 0 prunes less and measured better at the same speed."""
     extra: tuple[tuple[str, object], ...] = ()
-    """Further pocketsphinx options (name, value), e.g. (("topn", 8),)."""
+    """Further pocketsphinx options (name, value), e.g. (("bestpathlw", 13.0),)."""
 
 
 MAIN, REPLY = "main", "reply"
