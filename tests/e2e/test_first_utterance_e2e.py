@@ -1,0 +1,79 @@
+"""The first utterance after start-up on the real pocketsphinx. The decoder starts from a fixed guess
+of the voice and microphone (its cepstral mean); the first utterance is heard twice, the second time
+with the guess corrected, so a one-question session (``listen --input`` on one question, a kiosk just
+switched on) is heard as well as later questions are."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import espeak
+from voice_guide.audio import RATE, AudioChunk
+from voice_guide.content import Library
+from voice_guide.matcher import Matcher
+from voice_guide.vocabulary import build_vocabulary
+
+pytestmark = pytest.mark.e2e
+
+pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed")
+
+from voice_guide.engines.pocketsphinx_asr import PocketsphinxRecognizer, PocketsphinxSettings  # noqa: E402
+
+FIRST = [
+    ("diagnosing metastatic breast cancer", "diagnosis"),
+    ("is this my breast cancer coming back", "is-it-breast-cancer"),
+    ("what exactly is metastatic breast cancer", "what-is-mbc"),
+]
+"""Questions the decoder's start-up guess mishears (checked with ``settle_first=False``)."""
+
+
+class StartCounter:
+    """Forwards to the real decoder and counts the utterances it starts."""
+
+    def __init__(self, decoder: Any) -> None:
+        self._decoder = decoder
+        self.starts = 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "start_utt":
+            self.starts += 1
+        return getattr(self._decoder, name)
+
+
+def hear(recognizer: PocketsphinxRecognizer, text: str) -> str:
+    pad = bytes(2 * int(0.3 * RATE))
+    pcm = pad + espeak(text).audio + pad
+    for i in range(0, len(pcm), 3200):
+        recognizer.accept(AudioChunk(pcm[i:i + 3200], RATE))
+    return recognizer.finish().text
+
+
+@pytest.mark.parametrize("said,section", FIRST)
+def test_first_utterance_after_start_up_is_heard_right(library: Library, matcher: Matcher, said: str,
+                                                        section: str) -> None:
+    recognizer = PocketsphinxRecognizer(build_vocabulary(library))  # fresh, as at start-up
+    heard = hear(recognizer, said)
+    match = matcher.match(heard)
+    assert (match.kind.value, match.section) == ("answer", section), heard
+
+
+def test_only_the_first_utterance_is_heard_twice(library: Library) -> None:
+    recognizer = PocketsphinxRecognizer(build_vocabulary(library))
+    counter = StartCounter(recognizer._decoder)
+    recognizer._decoder = counter
+    hear(recognizer, "where does breast cancer spread")
+    assert counter.starts == 2
+    hear(recognizer, "can i get a second opinion")
+    hear(recognizer, "stop")
+    assert counter.starts == 4
+    assert recognizer._first == []  # the first utterance's audio is not kept
+
+
+def test_settling_can_be_turned_off(library: Library) -> None:
+    recognizer = PocketsphinxRecognizer(build_vocabulary(library), PocketsphinxSettings(settle_first=False))
+    counter = StartCounter(recognizer._decoder)
+    recognizer._decoder = counter
+    hear(recognizer, "where does breast cancer spread")
+    assert counter.starts == 1
