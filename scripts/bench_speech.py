@@ -5,7 +5,8 @@ Speaks every question of the evaluation sets with espeak-ng (or flite) voices an
 in a quiet room and in waiting-room babble (10 dB SNR), runs each through the real loop (endpointer,
 recognizer, matcher, dialogue, pyttsx3 speech) and prints:
 
-- answers routed to the right section (clean; babble), with the text-only matcher as the ceiling
+- answers routed to the right section (clean; babble; with ``--hesitant``, spoken with "um" and "uh"
+  as people hesitate), with the text-only matcher as the ceiling
 - out-of-scope speech given a section; safety utterances routed to safety; one-word and other commands
 - end of speech to first reply audio (median, p90), not counting the endpoint silence
 - recognition real-time factor; word error rate
@@ -14,6 +15,8 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
     python scripts/bench_speech.py --heldout            # final measurement only: tests/data/heldout.yaml
     python scripts/bench_speech.py --voices en-us+f3:150 --no-babble --jobs 2
     python scripts/bench_speech.py --heldout --voices flite:slt,flite:rms,flite:awb   # flite's voices
+    python scripts/bench_speech.py --heldout --hesitant --no-babble                  # hesitant speech too
+    python scripts/bench_speech.py --heldout --cold --no-babble   # each question the first after start-up
 
 Nothing is written to disk except the synthesizers' temporary files (deleted at once).
 """
@@ -33,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
-from make_test_audio import babble, speak, utterances_clip  # noqa: E402
+from make_test_audio import babble, hesitant, speak, utterances_clip  # noqa: E402
 
 from voice_guide.audio import AudioChunk  # noqa: E402
 from voice_guide.evaluation import Case, load_cases  # noqa: E402
@@ -88,7 +91,7 @@ class TimedRecognizer:
 _STATE: dict[str, Any] = {}
 
 
-def _init(engine: str, tts: bool, talkers: str = "espeak") -> None:
+def _init(engine: str, tts: bool, talkers: str = "espeak", cold: bool = False) -> None:
     from voice_guide.content import load_library
     from voice_guide.engines.registry import RecognizerRequest, create_recognizer
     from voice_guide.matcher import Matcher
@@ -96,7 +99,10 @@ def _init(engine: str, tts: bool, talkers: str = "espeak") -> None:
 
     library = load_library()
     _STATE["library"], _STATE["matcher"] = library, Matcher(library)
-    _STATE["recognizer"] = TimedRecognizer(create_recognizer(engine, RecognizerRequest(build_vocabulary(library))))
+    request = RecognizerRequest(build_vocabulary(library))
+    _STATE["recognizer"] = TimedRecognizer(create_recognizer(engine, request))
+    if cold:  # every question to a recognizer just started, as `listen --input` on a one-question file
+        _STATE["fresh"] = lambda: TimedRecognizer(create_recognizer(engine, request))
     if tts:
         from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
 
@@ -108,21 +114,27 @@ def _init(engine: str, tts: bool, talkers: str = "espeak") -> None:
     _STATE["babble"] = babble(90.0, seed=7, talkers=talkers)
 
 
-def _run(job: tuple[int, Case, str, int, float | None]) -> dict[str, Any]:
+Job = tuple[int, Case, str, int, float | None, bool]
+"""(index, question, voice, words per minute, babble SNR or None, spoken with hesitations)"""
+
+
+def _run(job: Job) -> dict[str, Any]:
     from voice_guide.dialogue import Dialogue, Heard
     from voice_guide.loop import Loop, LoopSettings
 
-    index, item, voice, wpm, snr = job
-    speech = speak(item.text, voice, wpm)
+    index, item, voice, wpm, snr, hesitating = job
+    said = hesitant(item.text, seed=index) if hesitating else item.text
+    speech = speak(said, voice, wpm)
     clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=index)
-    rec = _STATE["recognizer"]
+    rec = _STATE["fresh"]() if "fresh" in _STATE else _STATE["recognizer"]
     before_s, before_audio = rec.seconds, rec.audio_s
     loop = Loop(Dialogue(_STATE["library"], _STATE["matcher"]), rec, _STATE["tts"], DiscardSink(), LoopSettings(greet=False))
     results = loop.run(clip.chunks())
     heard = results[0] if results else None
-    text_turn = Dialogue(_STATE["library"], _STATE["matcher"]).handle(Heard(item.text))
+    text_turn = Dialogue(_STATE["library"], _STATE["matcher"]).handle(Heard(said))
     return {
-        "kind": item.kind.value, "target": item.target, "text": item.text, "voice": f"{voice}:{wpm}", "snr": snr,
+        "kind": item.kind.value, "target": item.target, "text": said, "voice": f"{voice}:{wpm}", "snr": snr,
+        "hesitant": hesitating,
         "transcript": heard.transcript.text if heard else "", "got_kind": heard.turn.kind if heard else "none",
         "section": heard.turn.section if heard else None, "command": heard.turn.command if heard else None,
         "utterances": len(results), "text_kind": text_turn.kind, "text_section": text_turn.section,
@@ -166,8 +178,9 @@ def pct(rows: list[dict[str, Any]], prefix: str = "") -> str:
 
 
 def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
-    clean = [r for r in rows if r["snr"] is None]
+    clean = [r for r in rows if r["snr"] is None and not r["hesitant"]]
     noisy = [r for r in rows if r["snr"] is not None]
+    hesitating = [r for r in rows if r["hesitant"]]
     by = lambda rs, k: [r for r in rs if r["kind"] == k]  # noqa: E731
     oos = by(clean, "out_of_scope")
     oos_given = sum(1 for r in oos if r["got_kind"] == "answer")
@@ -175,8 +188,15 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
     print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}")
     if noisy:
         print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}")
+    if hesitating:
+        print(f"answers routed right, hesitant:      {pct(by(hesitating, 'answer'))}   text-only ceiling "
+              f"{pct(by(hesitating, 'answer'), 'text_')}")
     if oos:
         print(f"out-of-scope given a section:        {100 * oos_given / len(oos):5.1f}% ({oos_given}/{len(oos)})")
+    hesitant_oos = by(hesitating, "out_of_scope")
+    if hesitant_oos:
+        given = sum(1 for r in hesitant_oos if r["got_kind"] == "answer")
+        print(f"  ... hesitant:                      {100 * given / len(hesitant_oos):5.1f}% ({given}/{len(hesitant_oos)})")
     print(f"safety routed to safety, clean:      {pct(by(clean, 'safety'))}")
     print(f"commands recognized, clean:          {pct(by(clean, 'command'))}")
     firsts = [r["first_speech_ms"] for r in clean if r["first_speech_ms"] is not None]
@@ -199,8 +219,8 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
         print(f"  {voice:18} {pct(by(vc, 'answer'))}  {pct(by(vn, 'answer'))}  "
               f"{given}/{len(vo)}  {pct(by(vc, 'safety'))}")
     if show_misses:
-        print("\nmisses (clean):")
-        for r in clean:
+        print("\nmisses (clean, and hesitant):")
+        for r in clean + hesitating:
             if not correct(r):
                 print(f"  [{r['voice']}] {r['kind']}:{r['target']} said {r['text']!r} heard {r['transcript']!r} "
                       f"-> {r['got_kind']} {r['section'] or r['command'] or ''}")
@@ -213,28 +233,36 @@ def main() -> int:
     parser.add_argument("--voices", default=",".join(VOICES), help="comma-separated espeak voice:wpm list")
     parser.add_argument("--babble-snr", type=float, default=10.0)
     parser.add_argument("--no-babble", action="store_true")
+    parser.add_argument("--hesitant", action="store_true",
+                        help='also speak the answer and out-of-scope questions with hesitations ("um", "uh") in them')
     parser.add_argument("--babble-talkers", choices=("espeak", "flite"), default="espeak",
                         help="voices of the waiting-room babble (espeak: harsher for flite question voices)")
     parser.add_argument("--engine", default="pocketsphinx")
     parser.add_argument("--no-tts", action="store_true", help="skip speech synthesis (no first-audio figures)")
+    parser.add_argument("--cold", action="store_true",
+                        help="hear every question with a recognizer just started (slower: one start-up each)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--misses", action="store_true", help="list every miss")
     args = parser.parse_args()
     sets = [HELDOUT] if args.heldout else (args.sets or list(TUNING_SETS))
     items = load_items(sets)
     voices = [voice_and_rate(v) for v in args.voices.split(",")]
-    jobs: list[tuple[int, Case, str, int, float | None]] = []
+    jobs: list[Job] = []
     for voice, wpm in voices:
         for item in items:
-            jobs.append((len(jobs), item, voice, wpm, None))
+            jobs.append((len(jobs), item, voice, wpm, None, False))
         if not args.no_babble:
             for item in items:
                 if item.kind == "answer":
-                    jobs.append((len(jobs), item, voice, wpm, args.babble_snr))
+                    jobs.append((len(jobs), item, voice, wpm, args.babble_snr, False))
+        if args.hesitant:
+            for item in items:
+                if item.kind in ("answer", "out_of_scope"):
+                    jobs.append((len(jobs), item, voice, wpm, None, True))
     print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers)) as pool:
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers, args.cold)) as pool:
         rows = list(pool.map(_run, jobs, chunksize=8))
     print(f"bench: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report(rows, args.misses)

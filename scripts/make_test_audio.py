@@ -55,6 +55,21 @@ def speak(text: str, voice: str = "en-us", wpm: int = 150) -> np.ndarray:
         return pcm_to_float(read_wav(path).audio)
 
 
+OPENERS = ("um", "uh", "so um", "hmm", "uh so")
+FILLERS = ("um", "uh")
+
+
+def hesitant(text: str, seed: int = 0) -> str:
+    """``text`` as people say it when they hesitate: a filler before it and, in sentences of four
+    words or more, one inside it ("um where does it uh spread")."""
+    rng = np.random.default_rng(seed)
+    words = text.split()
+    if len(words) >= 4:
+        at = int(rng.integers(1, len(words) - 1))
+        words.insert(at, FILLERS[int(rng.integers(len(FILLERS)))])
+    return " ".join([OPENERS[int(rng.integers(len(OPENERS)))], *words])
+
+
 def rms(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) if x.size else 0.0
 
@@ -100,6 +115,7 @@ def main() -> int:
     parser.add_argument("--voice", default="en-us", help="espeak-ng voice, or flite:NAME (default en-us)")
     parser.add_argument("--wpm", type=int, default=150)
     parser.add_argument("--babble-snr", type=float, help="add waiting-room babble this many dB below the speech")
+    parser.add_argument("--hesitant", action="store_true", help='add hesitations ("um", "uh") to each utterance')
     parser.add_argument("-o", "--output", help="WAV file to write")
     parser.add_argument("--raw", action="store_true", help="write raw 16 kHz 16-bit PCM to stdout")
     args = parser.parse_args()
@@ -108,6 +124,8 @@ def main() -> int:
         texts += [t.strip() for t in Path(args.file).read_text(encoding="utf-8").splitlines() if t.strip()]
     if not texts:
         parser.error("give utterances or --file")
+    if args.hesitant:
+        texts = [hesitant(t, seed=i) for i, t in enumerate(texts)]
     speech = [speak(t, args.voice, args.wpm) for t in texts]
     noise = babble(60.0) if args.babble_snr is not None else None
     clip = utterances_clip(speech, snr_db=args.babble_snr, noise=noise)
