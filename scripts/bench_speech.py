@@ -137,6 +137,7 @@ def _run(job: Job) -> dict[str, Any]:
         "hesitant": hesitating,
         "transcript": heard.transcript.text if heard else "", "got_kind": heard.turn.kind if heard else "none",
         "section": heard.turn.section if heard else None, "command": heard.turn.command if heard else None,
+        "offered": list(heard.turn.match.choices) if heard and heard.turn.kind == "clarify" and heard.turn.match else [],
         "utterances": len(results), "text_kind": text_turn.kind, "text_section": text_turn.section,
         "text_command": text_turn.command,
         "first_audio_ms": heard.timings.first_audio_ms if heard else None,
@@ -186,6 +187,11 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
     oos_given = sum(1 for r in oos if r["got_kind"] == "answer")
     print("\n== speech loop benchmark (pocketsphinx unless --engine) ==")
     print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}")
+    asked = by(clean, "answer")
+    offered = sum(1 for r in asked if correct(r) or r["target"] in r["offered"])
+    if asked:
+        print(f"  ... or offered in a clarification: {100 * offered / len(asked):5.1f}% ({offered}/{len(asked)})"
+              "   (\"Did you mean A or B?\" names the right section)")
     if noisy:
         print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}")
     if hesitating:
