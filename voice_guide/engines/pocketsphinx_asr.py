@@ -30,10 +30,6 @@ _LOGGER = logging.getLogger(__name__)
 _NOT_WORDS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>", "[unk]"}
 
 
-HESITATIONS: tuple[tuple[str, str], ...] = (("++UM++", "AH M"), ("++UH++", "AH"), ("++HMM++", "HH M"), ("++MM++", "M"))
-"""People hesitate; these sounds are heard as fillers (phones of the shipped US English model)."""
-
-
 @dataclass(frozen=True)
 class PocketsphinxSettings:
     domain_weight: int = 3
@@ -57,15 +53,6 @@ class PocketsphinxSettings:
     clean speech unchanged or slightly better."""
     phone_lookahead: int = 0
     """Phone lookahead window (``pl_window``); 0 prunes less and measured better at the same speed."""
-    hesitations: tuple[tuple[str, str], ...] = HESITATIONS
-    """Hesitation sounds the decoder may hear between any two words (filler word, phones), so a
-    spoken "um" is not heard as "i'm" or "arm" and does not derail the words after it. They never
-    reach the transcript."""
-    hesitation_probability: float = 1e-7
-    """How likely a hesitation is at any word boundary (pocketsphinx ``fillprob``). Measured on 228
-    spoken questions with "um"/"uh" in them (three voices): 65.4% -> 68.4-70.2% routed right, the same
-    questions said fluently 75.9% -> 75.0%. 1e-6 gained as much but heard "am i allowed to" as "um
-    i allowed to"; 1e-4 cost fluent questions 2 points."""
     settle_first: bool = True
     """Decode the first utterance after start-up twice. The decoder starts from a fixed guess of the
     voice and microphone (its cepstral mean) that fits no real input; the first pass corrects it,
@@ -114,21 +101,14 @@ class PocketsphinxRecognizer:
         else:
             hmm, dictionary = shipped_model()
         st = self.settings
-        options: dict[str, Any] = {
-            "hmm": str(hmm), "dict": str(dictionary), "lm": None, "loglevel": "FATAL",
-            "lw": st.language_weight, "wip": st.word_insertion_penalty, "dither": st.dither, "topn": st.gaussians,
-            "pl_window": st.phone_lookahead, "remove_noise": st.remove_noise, "fillprob": st.hesitation_probability,
-        }
-        # The filler dictionary (the model's noise words plus the hesitations) is read at start-up
-        # and deleted at once.
-        with tempfile.TemporaryDirectory(prefix="voice-guide-fillers-") as folder:
-            fillers = _filler_dictionary(hmm, st.hesitations, Path(folder))
-            if fillers is not None:
-                options["fdict"] = str(fillers)
-            try:
-                self._decoder = pocketsphinx.Decoder(**(options | dict(st.extra)))
-            except (RuntimeError, ValueError) as exc:
-                raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
+        try:
+            self._decoder = pocketsphinx.Decoder(
+                hmm=str(hmm), dict=str(dictionary), lm=None, loglevel="FATAL",
+                lw=st.language_weight, wip=st.word_insertion_penalty, dither=st.dither,
+                topn=st.gaussians, pl_window=st.phone_lookahead, remove_noise=st.remove_noise, **dict(st.extra),
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
         self._in_utterance = False
         self._unsettled = st.settle_first
         self._first: list[bytes] = []
@@ -231,18 +211,6 @@ class PocketsphinxRecognizer:
 
     def close(self) -> None:
         self.reset()
-
-
-def _filler_dictionary(hmm: Path, hesitations: Sequence[tuple[str, str]], folder: Path) -> Path | None:
-    """The model's noise dictionary with the hesitations added, written in ``folder``; None keeps
-    the model's own (no hesitations asked for, or a model without a noise dictionary)."""
-    noise = hmm / "noisedict"
-    if not hesitations or not noise.exists():
-        return None
-    lines = [line for line in noise.read_text(encoding="utf-8").splitlines() if line.strip()]
-    path = folder / "fillers.dict"
-    path.write_text("\n".join(lines + [f"{word} {phones}" for word, phones in hesitations]) + "\n", encoding="utf-8")
-    return path
 
 
 def _base(word: str) -> str:
