@@ -91,6 +91,15 @@ class TimedRecognizer:
 _STATE: dict[str, Any] = {}
 
 
+def _run_voice(jobs: list[Job]) -> list[dict[str, Any]]:
+    """One voice's questions in one condition, in order, starting from a recognizer that has
+    forgotten earlier voices (where it can), so a run's figures repeat whichever worker takes them."""
+    new_speaker = getattr(_STATE["recognizer"].inner, "new_speaker", None)
+    if new_speaker is not None:
+        new_speaker()
+    return [_run(job) for job in jobs]
+
+
 def _init(engine: str, tts: bool, talkers: str = "espeak", cold: bool = False) -> None:
     from voice_guide.content import load_library
     from voice_guide.engines.registry import RecognizerRequest, create_recognizer
@@ -269,7 +278,10 @@ def main() -> int:
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers, args.cold)) as pool:
-        rows = list(pool.map(_run, jobs, chunksize=8))
+        groups: dict[tuple[str, int, float | None, bool], list[Job]] = {}
+        for job in jobs:
+            groups.setdefault((job[2], job[3], job[4], job[5]), []).append(job)
+        rows = [row for group in pool.map(_run_voice, groups.values()) for row in group]
     print(f"bench: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report(rows, args.misses)
     return 0

@@ -77,3 +77,16 @@ def test_settling_can_be_turned_off(library: Library) -> None:
     recognizer._decoder = counter
     hear(recognizer, "where does breast cancer spread")
     assert counter.starts == 1
+
+
+def test_new_speaker_forgets_the_voice_and_settles_again(library: Library) -> None:
+    recognizer = PocketsphinxRecognizer(build_vocabulary(library))
+    start = recognizer._decoder.get_cmn()
+    hear(recognizer, "where does breast cancer spread")
+    assert recognizer._decoder.get_cmn() != start  # learned this voice
+    recognizer.new_speaker()
+    assert recognizer._decoder.get_cmn() == start
+    counter = StartCounter(recognizer._decoder)
+    recognizer._decoder = counter
+    hear(recognizer, "can i get a second opinion")
+    assert counter.starts == 2  # heard twice again, as a first utterance

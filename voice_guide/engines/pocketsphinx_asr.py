@@ -112,6 +112,7 @@ class PocketsphinxRecognizer:
         self._in_utterance = False
         self._unsettled = st.settle_first
         self._first: list[bytes] = []
+        self._start_cmn: str = self._decoder.get_cmn()
         self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight))
         self._add_search(REPLY, vocabulary.reply_corpus(st.domain_weight))
         self._active = MAIN
@@ -195,6 +196,14 @@ class PocketsphinxRecognizer:
         self._decoder.start_utt()
         self._decoder.process_raw(audio, False, False)
         self._decoder.end_utt()
+
+    def new_speaker(self) -> None:
+        """Forget what the decoder has learned of the voice and microphone (its cepstral mean), as at
+        start-up, and settle again on the next utterance. The benchmark starts each voice this way,
+        so its figures do not depend on which voice a worker heard before."""
+        self.reset()
+        self._decoder.set_cmn(self._start_cmn)
+        self._unsettled = self.settings.settle_first
 
     @staticmethod
     def _is_word(word: str) -> bool:
