@@ -181,10 +181,18 @@ def wer(ref: str, hyp: str) -> tuple[int, int]:
     return max(len(a), len(b)) - matched, len(a)
 
 
+def share(hits: int, total: int) -> str:
+    """ "12.5% (1/8)", or n/a for none."""
+    return f"{100 * hits / total:5.1f}% ({hits}/{total})" if total else "   n/a"
+
+
 def pct(rows: list[dict[str, Any]], prefix: str = "") -> str:
-    if not rows:
-        return "   n/a"
-    return f"{100 * sum(correct(r, prefix) for r in rows) / len(rows):5.1f}% ({sum(correct(r, prefix) for r in rows)}/{len(rows)})"
+    return share(sum(correct(r, prefix) for r in rows), len(rows))
+
+
+def given_a_section(rows: list[dict[str, Any]]) -> int:
+    """How many of ``rows`` were answered from a section (for out-of-scope questions: wrongly)."""
+    return sum(1 for r in rows if r["got_kind"] == "answer")
 
 
 def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
@@ -193,13 +201,12 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
     hesitating = [r for r in rows if r["hesitant"]]
     by = lambda rs, k: [r for r in rs if r["kind"] == k]  # noqa: E731
     oos = by(clean, "out_of_scope")
-    oos_given = sum(1 for r in oos if r["got_kind"] == "answer")
     print("\n== speech loop benchmark (pocketsphinx unless --engine) ==")
     print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}")
     asked = by(clean, "answer")
     offered = sum(1 for r in asked if correct(r) or r["target"] in r["offered"])
     if asked:
-        print(f"  ... or offered in a clarification: {100 * offered / len(asked):5.1f}% ({offered}/{len(asked)})"
+        print(f"  ... or offered in a clarification: {share(offered, len(asked))}"
               "   (\"Did you mean A or B?\" names the right section)")
     if noisy:
         print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}")
@@ -207,11 +214,10 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
         print(f"answers routed right, hesitant:      {pct(by(hesitating, 'answer'))}   text-only ceiling "
               f"{pct(by(hesitating, 'answer'), 'text_')}")
     if oos:
-        print(f"out-of-scope given a section:        {100 * oos_given / len(oos):5.1f}% ({oos_given}/{len(oos)})")
+        print(f"out-of-scope given a section:        {share(given_a_section(oos), len(oos))}")
     hesitant_oos = by(hesitating, "out_of_scope")
     if hesitant_oos:
-        given = sum(1 for r in hesitant_oos if r["got_kind"] == "answer")
-        print(f"  ... hesitant:                      {100 * given / len(hesitant_oos):5.1f}% ({given}/{len(hesitant_oos)})")
+        print(f"  ... hesitant:                      {share(given_a_section(hesitant_oos), len(hesitant_oos))}")
     print(f"safety routed to safety, clean:      {pct(by(clean, 'safety'))}")
     print(f"commands recognized, clean:          {pct(by(clean, 'command'))}")
     firsts = [r["first_speech_ms"] for r in clean if r["first_speech_ms"] is not None]
@@ -230,9 +236,8 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
         vc = [r for r in clean if r["voice"] == voice]
         vn = [r for r in noisy if r["voice"] == voice]
         vo = by(vc, "out_of_scope")
-        given = sum(1 for r in vo if r["got_kind"] == "answer")
         print(f"  {voice:18} {pct(by(vc, 'answer'))}  {pct(by(vn, 'answer'))}  "
-              f"{given}/{len(vo)}  {pct(by(vc, 'safety'))}")
+              f"{given_a_section(vo)}/{len(vo)}  {pct(by(vc, 'safety'))}")
     if show_misses:
         print("\nmisses (clean, and hesitant):")
         for r in clean + hesitating:
