@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from voice_guide.content import Library
 from voice_guide.matcher import Kind, Matcher
 from voice_guide.text import clean
-from voice_guide.vocabulary import (build_vocabulary, general_sentences, language_model_arpa, number_words,
+from voice_guide.vocabulary import (build_vocabulary, completed, general_sentences, language_model_arpa, number_words,
                                     pattern_phrases, restrict, spoken, with_contractions)
 
 
@@ -29,9 +29,32 @@ def test_contractions_are_added_as_spoken_variants() -> None:
 
 def test_regular_expressions_are_spelled_out_as_phrases() -> None:
     phrases = pattern_phrases(r"\b(can ?not|unable to) (breathe|catch my breath)\b")
-    assert {"can not breathe", "cannot breathe", "unable to catch my breath"} <= set(phrases)
+    assert {"can not breathe", "unable to catch my breath"} <= set(phrases)
+    assert "cannot breathe" not in phrases  # an optional space parts the words: a glued pair
+    # ("these at", "is blurry") would be no word at all
     assert pattern_phrases(r"\bchest.{0,40}pain") == ["chest", "pain"]
     assert pattern_phrases(r"\bsuicid") == ["suicid"]
+
+
+def test_open_word_endings_become_stems_and_optional_spaces_still_part_words() -> None:
+    assert pattern_phrases(r"\bsuicid\w*") == ["suicid*"]
+    assert pattern_phrases(r"\b(hemorrhag|haemorrhag)\w*") == ["hemorrhag*", "haemorrhag*"]
+    assert pattern_phrases(r"\bmy \w+ is (numb|tingl\w*)") == ["my", "is numb", "is tingl*"]
+    assert pattern_phrases(r"\b(gone|went) ?(black|dark)") == ["gone black", "gone dark", "went black", "went dark"]
+
+
+def test_stems_are_completed_with_the_words_a_recognizer_knows() -> None:
+    known = {"i", "feel", "suicide", "suicidal", "suicides", "so"}.__contains__
+    assert completed("i feel suicid*", known) == ["i feel suicide", "i feel suicides", "i feel suicidal"]
+    assert restrict(["i feel suicid* so", "i feel xyzz*"], known) == [
+        "i feel suicide so", "i feel suicides so", "i feel suicidal so", "i feel"]
+
+
+def test_stems_survive_into_the_vocabulary(library: Library) -> None:
+    vocab = build_vocabulary(library)
+    assert "suicid*" in vocab.safety
+    assert not any("*" in p for p in vocab.domain + vocab.general)
+    assert spoken("the 2nd one or the 3rd") == "the second one or the third"
 
 
 def test_vocabulary_covers_every_section_command_and_safety_trigger(library: Library, matcher: Matcher) -> None:
@@ -108,3 +131,4 @@ def test_property_language_model_sums_to_one_after_any_seen_word(sentences: list
     for (w,) in grams[1]:
         total = sum(_prob(grams, (w,), x) for x in vocab)
         assert math.isclose(total, 1.0, rel_tol=1e-3)
+

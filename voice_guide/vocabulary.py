@@ -93,8 +93,16 @@ _CONTRACT = (("can not", "can't"), ("do not", "don't"), ("does not", "doesn't"),
              ("what is", "what's"), ("it is", "it's"), ("that is", "that's"), ("there is", "there's"))
 _DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_ORDINALS = ("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 _TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _GAP = "\x00"
+_ANY_WORD = "\x01"
+STEM = "*"
+"""Ends a word stem in a phrase spelled out from a pattern ("suicid*" from ``suicid\\w*``); a
+recognizer's dictionary completes it (see :func:`restrict`)."""
+_ENDINGS = ("", "e", "s", "es", "ed", "ing", "al", "ally", "ion", "ions", "is", "ive", "y", "ic", "xis", "ctic", "ness")
+_FORMS_PER_STEM = 6
+_VARIANTS_PER_SENTENCE = 12
 
 
 def number_words(n: int) -> str:
@@ -111,11 +119,15 @@ def number_words(n: int) -> str:
     return " ".join(_DIGITS[int(d)] for d in str(n))
 
 
-def spoken(text: str) -> str:
-    """Text as a recognizer writes it: lowercase words and apostrophes, numbers spelled out."""
+def spoken(text: str, stems: bool = False) -> str:
+    """Text as a recognizer writes it: lowercase words and apostrophes, numbers spelled out (and,
+    with ``stems``, the :data:`STEM` mark kept at the end of a word)."""
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"\b(\d)(?:st|nd|rd|th)\b", lambda m: f" {_ORDINALS[int(m.group(1))]} ", text)
     text = re.sub(r"\d+", lambda m: f" {number_words(int(m.group()))} ", text)
-    text = re.sub(r"[^a-z' ]+", " ", text)
+    text = re.sub(r"[^a-z'* ]+" if stems else r"[^a-z' ]+", " ", text)
+    if stems:
+        text = re.sub(r"(?<![a-z])\*+|\*+(?=[a-z'])", " ", text)
     return " ".join(w.strip("'") for w in text.split() if w.strip("'"))
 
 
@@ -137,7 +149,7 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
             i += 2
             if nxt == "b":
                 continue
-            piece = [" "] if nxt == "s" else [_GAP] if nxt.isalpha() else [nxt]
+            piece = [" "] if nxt == "s" else [_ANY_WORD] if nxt == "w" else [_GAP] if nxt.isalpha() else [nxt]
         elif c == "(":
             j = i + 3 if pattern.startswith("(?:", i) else i + 1
             piece, i = _expand(pattern, j, limit)
@@ -163,10 +175,10 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
             i = end + 1 if end > 0 else len(pattern)
             piece = [_GAP]
         if i < len(pattern) and pattern[i] in "*+":
-            piece = [_GAP] if piece != [" "] else [" "]
+            piece = piece if piece in ([" "], [_ANY_WORD]) else [_GAP]
             i += 1
         if i < len(pattern) and pattern[i] == "?":
-            piece = piece + [""]
+            piece = piece if piece == [" "] else piece + [""]  # an optional space still parts two words
             i += 1
         alts[-1] = [a + p for a in alts[-1] for p in piece][:limit]
     return [a for alt in alts for a in alt], i
@@ -174,10 +186,12 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
 
 def pattern_phrases(pattern: str, limit: int = 80) -> list[str]:
     """Plain phrases a (simple) regular expression matches: alternatives spelled out, wildcards
-    treated as breaks. "\\b(can ?not|unable to) breathe" -> ["can not breathe", "cannot breathe", ...]."""
+    treated as breaks, a word's open ending marked as a stem. "\\b(can ?not|unable to) breathe" ->
+    ["can not breathe", "cannot breathe", ...]; "\\bsuicid\\w*" -> ["suicid*"]."""
     expanded, _ = _expand(pattern, 0, 500)
     out: list[str] = []
     for text in expanded:
+        text = re.sub(f"(?<=[a-z]){_ANY_WORD}(?=[ {_GAP}]|$)", STEM, text).replace(_ANY_WORD, _GAP)
         for part in text.split(_GAP):
             phrase = " ".join(part.split())
             if phrase and phrase not in out:
@@ -220,8 +234,8 @@ class Vocabulary:
         return {w for group in groups for p in group for w in p.split()}
 
 
-def _unique(texts: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s for t in texts for s in with_contractions(spoken(t)) if s))
+def _unique(texts: Iterable[str], stems: bool = False) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for t in texts for s in with_contractions(spoken(t, stems)) if s))
 
 
 def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vocabulary:
@@ -230,12 +244,13 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     words = load_commands()
     commands = _unique([p for spec in words.specs.values() for p in spec.phrases]
                        + [p for spec in words.specs.values() for pat in spec.patterns for p in pattern_phrases(pat, 20)]
-                       + list(extra_commands))
+                       + list(extra_commands), stems=True)
     # A wake phrase (an extra command) is often followed straight away by the question: teach the
     # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
     woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
-    safety = _unique(p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern))
+    safety = _unique((p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern)),
+                     stems=True)
     return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken,
                       reply_phrases(library, extra_commands))
 
@@ -257,17 +272,33 @@ def library_questions(library: Library) -> list[str]:
     return [q for s in library.sections for q in s.examples]
 
 
+def completed(sentence: str, known: Callable[[str], bool]) -> list[str]:
+    """The sentence with each word stem ("suicid*") completed into the words the recognizer knows
+    ("suicide", "suicides", "suicidal"), one sentence per combination; a stem with no known word is
+    left as it is (and so unknown)."""
+    variants = [""]
+    for word in sentence.split():
+        forms = [word]
+        if word.endswith(STEM):
+            stem = word[: -len(STEM)]
+            forms = [w for w in dict.fromkeys(stem + e for e in _ENDINGS) if known(w)][:_FORMS_PER_STEM] or [word]
+        variants = [f"{v} {f}".strip() for v in variants for f in forms][:_VARIANTS_PER_SENTENCE]
+    return variants
+
+
 def restrict(sentences: Iterable[str], known: Callable[[str], bool]) -> list[str]:
-    """Sentences cut at words the recognizer cannot say (the pieces are kept, not the gap)."""
+    """Sentences with their stems completed (see :func:`completed`), cut at words the recognizer
+    cannot say (the pieces are kept, not the gap)."""
     out = []
     for sentence in sentences:
-        piece: list[str] = []
-        for word in sentence.split() + [""]:
-            if word and known(word):
-                piece.append(word)
-            elif piece:
-                out.append(" ".join(piece))
-                piece = []
+        for variant in completed(sentence, known) if STEM in sentence else [sentence]:
+            piece: list[str] = []
+            for word in variant.split() + [""]:
+                if word and not word.endswith(STEM) and known(word):
+                    piece.append(word)
+                elif piece:
+                    out.append(" ".join(piece))
+                    piece = []
     return out
 
 

@@ -22,6 +22,7 @@ from typing import Any, Sequence
 
 from voice_guide.audio import RATE, AudioChunk, Clip
 from voice_guide.errors import EngineError, ModelError
+from voice_guide.pronounce import pronounce
 from voice_guide.protocols import Transcript
 from voice_guide.vocabulary import Vocabulary, language_model_arpa, restrict
 
@@ -113,6 +114,7 @@ class PocketsphinxRecognizer:
         self._unsettled = st.settle_first
         self._first: list[bytes] = []
         self._start_cmn: str = self._decoder.get_cmn()
+        self._add_pronunciations(vocabulary.words())
         self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight))
         self._add_search(REPLY, vocabulary.reply_corpus(st.domain_weight))
         self._active = MAIN
@@ -121,6 +123,20 @@ class PocketsphinxRecognizer:
     # -- language models ------------------------------------------------------------------------
     def known(self, word: str) -> bool:
         return self._decoder.lookup_word(word) is not None
+
+    def _add_pronunciations(self, words: set[str]) -> None:
+        """Teach the dictionary the vocabulary's words it lacks ("meds", "mbc", "workup"), spelled from
+        words it has (see ``voice_guide.pronounce``); a word it lacks can never be heard."""
+        added = []
+        for word in sorted(w for w in words if not self.known(w)):
+            phones = pronounce(word, self._decoder.lookup_word)
+            if phones:
+                try:
+                    self._decoder.add_word(word, phones, False)
+                except RuntimeError:
+                    continue  # a phone this model lacks: the word stays unknown
+                added.append(word)
+        _LOGGER.info("pocketsphinx: %d words added to the dictionary: %s", len(added), " ".join(added))
 
     def _add_search(self, name: str, sentences: Sequence[str]) -> None:
         corpus = restrict(sentences, self.known)
