@@ -132,3 +132,23 @@ def test_property_language_model_sums_to_one_after_any_seen_word(sentences: list
         total = sum(_prob(grams, (w,), x) for x in vocab)
         assert math.isclose(total, 1.0, rel_tol=1e-3)
 
+
+def test_the_packs_synonyms_can_be_heard(library: Library) -> None:
+    """What the matcher understands ("mets", "secondary breast cancer") is in the recognizers' vocabulary."""
+    vocab = build_vocabulary(library)
+    variants = {spoken(v) for group in library.synonyms.values() for v in group}
+    assert variants <= set(vocab.synonyms) and "mets" in vocab.synonyms
+    assert vocab.corpus(3, 1, 2).count("mets") == 2
+    assert {w for p in vocab.synonyms for w in p.split()} <= vocab.words()
+
+
+def test_the_vosk_grammar_keeps_every_word_of_content_synonyms_and_safety(library: Library) -> None:
+    from voice_guide.engines.vosk_asr import VoskSettings, _phrases
+
+    vocab = build_vocabulary(library)
+    grammar = _phrases(vocab, VoskSettings(max_grammar_phrases=100))
+    assert grammar is not None
+    assert set(vocab.domain) <= set(grammar)
+    words = {w for p in vocab.safety + vocab.synonyms for w in p.split() if not w.endswith("*")}
+    assert words <= set(grammar)  # "breathe", "myself", "metastases": never left out for room
+    assert not any("*" in p for p in grammar)

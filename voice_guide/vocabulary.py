@@ -214,15 +214,18 @@ class Vocabulary:
     general: tuple[str, ...]
     replies: tuple[str, ...] = ()
     """What a reply to a clarification says (see :func:`reply_phrases`); empty means the commands."""
+    synonyms: tuple[str, ...] = ()
+    """The pack's synonym phrases ("mets", "secondary breast cancer", "what does that stand for"): the
+    words the matcher understands, so the recognizer should be able to hear them too."""
 
     def phrases(self) -> tuple[str, ...]:
         """Domain, command and safety phrases (a grammar's phrase list), without repeats."""
         return tuple(dict.fromkeys(self.domain + self.commands + self.safety))
 
-    def corpus(self, domain_weight: int = 2, safety_weight: int = 1) -> list[str]:
+    def corpus(self, domain_weight: int = 2, safety_weight: int = 1, synonym_weight: int = 1) -> list[str]:
         """Sentences for a language model; domain and commands count ``domain_weight`` times."""
         return (list(self.domain + self.commands) * domain_weight + list(self.safety) * safety_weight
-                + list(self.general))
+                + list(self.synonyms) * synonym_weight + list(self.general))
 
     def reply_corpus(self, weight: int = 2) -> list[str]:
         """Sentences for the one language model of clarification replies: the replies ``weight`` times,
@@ -230,7 +233,7 @@ class Vocabulary:
         return list(self.replies or self.commands) * weight + list(self.general)
 
     def words(self) -> set[str]:
-        groups = (self.domain, self.commands, self.safety, self.general, self.replies)
+        groups = (self.domain, self.commands, self.safety, self.general, self.replies, self.synonyms)
         return {w for group in groups for p in group for w in p.split()}
 
 
@@ -251,8 +254,9 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
     safety = _unique((p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern)),
                      stems=True)
+    synonyms = _unique(t for variants in library.synonyms.values() for t in variants)
     return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken,
-                      reply_phrases(library, extra_commands))
+                      reply_phrases(library, extra_commands), synonyms)
 
 
 def reply_phrases(library: Library, extra_commands: Sequence[str] = ()) -> tuple[str, ...]:

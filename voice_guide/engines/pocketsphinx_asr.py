@@ -37,6 +37,8 @@ class PocketsphinxSettings:
     """How many times the content and command phrases count in the language model."""
     safety_weight: int = 1
     """How many times the safety trigger phrases count."""
+    synonym_weight: int = 1
+    """How many times the pack's synonym phrases count."""
     language_weight: float = 6.5
     word_insertion_penalty: float = 0.65
     min_word_confidence: float = 0.0
@@ -115,7 +117,7 @@ class PocketsphinxRecognizer:
         self._first: list[bytes] = []
         self._start_cmn: str = self._decoder.get_cmn()
         self._add_pronunciations(vocabulary.words())
-        self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight))
+        self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight, st.synonym_weight))
         self._add_search(REPLY, vocabulary.reply_corpus(st.domain_weight))
         self._active = MAIN
         self._decoder.activate_search(MAIN)

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 from voice_guide.audio import RATE, AudioChunk, Clip
 from voice_guide.errors import EngineError, ModelError
 from voice_guide.protocols import Transcript
-from voice_guide.vocabulary import Vocabulary
+from voice_guide.vocabulary import STEM, Vocabulary
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -34,7 +34,8 @@ MODEL_PARTS = ("am", "conf")
 @dataclass(frozen=True)
 class VoskSettings:
     max_grammar_phrases: int = 3000
-    """Safety triggers are many; the grammar keeps the content and commands first, then these."""
+    """Safety triggers are many; the grammar keeps the content and commands first, then every word,
+    then as many safety and synonym phrases as fit."""
     alternatives: int = 3
 
 
@@ -153,12 +154,18 @@ class VoskRecognizer:
 
 
 def _phrases(vocabulary: Vocabulary | None, settings: VoskSettings) -> list[str] | None:
+    """The grammar: the content's and commands' phrases, then every single word the content, its
+    synonyms and the safety triggers use (so none of them is unhearable, whatever the room), then
+    safety and synonym phrases while there is room. Word stems ("suicid*") need a dictionary to be
+    completed, which vosk does not expose: they are left out."""
     if vocabulary is None:
         return None
     first = list(dict.fromkeys(vocabulary.domain + vocabulary.commands))
-    words = sorted({w for p in vocabulary.domain for w in p.split()})
+    words = sorted({w for p in vocabulary.domain + vocabulary.safety + vocabulary.synonyms for w in p.split()
+                    if not w.endswith(STEM)})
     room = max(0, settings.max_grammar_phrases - len(first) - len(words))
-    return first + words + list(vocabulary.safety[:room])
+    rest = [p for p in vocabulary.safety + vocabulary.synonyms if STEM not in p]
+    return first + words + rest[:room]
 
 
 def parse_result(raw: str) -> Transcript:
