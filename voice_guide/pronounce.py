@@ -3,8 +3,9 @@
 A content pack and the safety triggers use words a stock dictionary may not hold: abbreviations
 said letter by letter ("mbc") and inflections ("meds", "vomited", "heaviness"). A word the
 dictionary lacks cannot be heard at all, so it is better spelled from its parts: the letters'
-names, or the stem's phones plus the ending's. Words run together ("workup") are left alone: two
-known words glued from a pattern's optional space ("these at") would come out as one.
+names, or the stem's phones plus the ending's. Words run together ("workup") are left alone:
+splitting a word into two known ones also gave glued pattern pieces ("isblurry") a pronunciation,
+and such non-words then turned up in transcripts.
 
 Pure: the dictionary comes in as a lookup function (word -> ARPAbet phones, or None).
 """
@@ -28,7 +29,7 @@ _VOICELESS = {"P", "T", "K", "F", "TH", "S", "SH", "CH", "HH"}
 _ABBREVIATION_LETTERS = 4
 """Longest word with no vowel that is read as letters ("mbc"); longer ones are left alone. Two-letter
 words with a vowel ("od", "iv") are not: as letters they are short enough to be heard in any noise."""
-_SHORTEST_PART = 2
+_SHORTEST_STEM = 2
 
 
 def pronounce(word: str, lookup: Lookup) -> str | None:
@@ -45,7 +46,7 @@ def pronounce(word: str, lookup: Lookup) -> str | None:
 
 def _inflected(word: str, lookup: Lookup) -> str | None:
     for ending, bases in _ENDINGS:
-        if not word.endswith(ending) or len(word) - len(ending) < _SHORTEST_PART:
+        if not word.endswith(ending) or len(word) - len(ending) < _SHORTEST_STEM:
             continue
         stem = word[: -len(ending)]
         for base in bases(stem):

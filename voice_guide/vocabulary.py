@@ -186,8 +186,9 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
 
 def pattern_phrases(pattern: str, limit: int = 80) -> list[str]:
     """Plain phrases a (simple) regular expression matches: alternatives spelled out, wildcards
-    treated as breaks, a word's open ending marked as a stem. "\\b(can ?not|unable to) breathe" ->
-    ["can not breathe", "cannot breathe", ...]; "\\bsuicid\\w*" -> ["suicid*"]."""
+    treated as breaks, a word's open ending marked as a stem, an optional space kept as a space.
+    "\\b(can ?not|unable to) breathe" -> ["can not breathe", "unable to breathe"]; "\\bsuicid\\w*" ->
+    ["suicid*"]."""
     expanded, _ = _expand(pattern, 0, 500)
     out: list[str] = []
     for text in expanded:

@@ -127,7 +127,7 @@ class PocketsphinxRecognizer:
         return self._decoder.lookup_word(word) is not None
 
     def _add_pronunciations(self, words: set[str]) -> None:
-        """Teach the dictionary the vocabulary's words it lacks ("meds", "mbc", "workup"), spelled from
+        """Teach the dictionary the vocabulary's words it lacks ("meds", "mbc", "vomited"), spelled from
         words it has (see ``voice_guide.pronounce``); a word it lacks can never be heard."""
         added = []
         for word in sorted(w for w in words if not self.known(w)):
