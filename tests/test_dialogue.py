@@ -237,6 +237,24 @@ def test_alternative_hearings_do_not_change_an_ordinary_question(dialogue: Dialo
     assert with_alternatives.kind == plain.kind and with_alternatives.section == plain.section
 
 
+def test_a_command_heard_only_in_an_alternative_hearing_is_taken_when_nothing_else_fits(dialogue: Dialogue,
+                                                                                      library: Library) -> None:
+    answer(dialogue, library.sections[0].id)
+    turn = dialogue.handle(Heard("can you repeat stuff", alternatives=("can you be feet that", "can you repeat that")))
+    assert turn.kind == "command" and turn.command == "repeat"
+    assert turn.match is not None and turn.match.score < 1.0
+
+
+def test_a_question_is_not_turned_into_a_command_by_an_alternative_hearing(dialogue: Dialogue, library: Library) -> None:
+    question = library.sections[0].examples[0]
+    turn = dialogue.handle(Heard(question, alternatives=("stop", "say that again")))
+    assert turn.kind == "answer" and turn.section == library.sections[0].id
+    # head words or repairs are not enough in a runner-up hearing: only a command's own phrases
+    unclear = Dialogue(dialogue.library, dialogue.matcher).handle(
+        Heard("is it going to rain", alternatives=("ok that is it are", "what can i know see you")))
+    assert unclear.kind != "command"
+
+
 def test_goodbye_ends_the_session(dialogue: Dialogue) -> None:
     turn = dialogue.handle(KeyPressed("goodbye"))
     assert End() in turn.actions and dialogue.state is State.ENDED

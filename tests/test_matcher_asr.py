@@ -51,3 +51,22 @@ def test_indirect_crisis_wording(matcher: Matcher, said: str) -> None:
 def test_unknown_word_with_a_concept_stem_stands_for_the_concept(matcher: Matcher, heard: str, section: str) -> None:
     m = matcher.match(heard)
     assert m.kind is Kind.ANSWER and m.section == section, m
+
+
+@pytest.mark.parametrize(
+    ("heard", "command"),
+    [("they slower please", "slower"), ("i am done tight", "goodbye"), ("sunny see you later", "goodbye"),
+     ("can you explain or", "more"), ("slower please they", "slower")],
+)
+def test_a_command_phrase_with_one_stray_word_is_still_the_command(matcher: Matcher, heard: str, command: str) -> None:
+    m = matcher.match(heard)
+    assert m.kind is Kind.COMMAND and m.command == command and m.score < 1.0, m
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["stop chemo", "should i stop treatment", "go faster grief", "i want to stop talking about my scan results now please"],
+)
+def test_a_stray_word_must_not_be_a_topic_and_a_question_stays_a_question(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert m.kind is not Kind.COMMAND, m

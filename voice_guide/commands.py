@@ -3,6 +3,9 @@
 After polite words are dropped it must be a run of one command's phrases or patterns
 (``data/commands.yaml``); failing that, only that command's head words plus filler; failing that,
 a short utterance with a word nobody knows may be repaired onto a command phrase.
+
+When the utterance is no question either, ``read_with_stray`` lets one stray word stand before
+or after a command phrase, the way a recognizer often hears a short command ("go faster grief").
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ MAX_HEAD_WORDS = 8
 HEAD_CONFIDENCE = 0.9
 MAX_FUZZY_COMMAND_WORDS = 5
 """Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
+MAX_STRAY_WORDS = 6
+"""Only this short an utterance is read as a command phrase with a stray word at one end."""
+NEAR_CONFIDENCE = 0.8
+"""Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
@@ -75,7 +82,9 @@ def load_commands() -> CommandWords:
 class CommandReader:
     """Reads utterances as commands. ``is_word`` tells whether a word is one the guide knows."""
 
-    def __init__(self, words: CommandWords, fuzzy_command: int, is_word: Callable[[str], bool]) -> None:
+    def __init__(
+        self, words: CommandWords, fuzzy_command: int, is_word: Callable[[str], bool], is_topic: Callable[[str], bool]
+    ) -> None:
         self.specs = words.specs
         self.fuzzy_command = fuzzy_command
         self._grammars = {name: spec.grammar() for name, spec in self.specs.items()}
@@ -84,9 +93,11 @@ class CommandReader:
         self._filler = words.filler
         heads = [(tuple(h.split()), name) for name, spec in self.specs.items() for h in spec.heads]
         self._heads = sorted(heads, key=lambda x: (-len(x[0]), x))
+        self._head_words = frozenset(w for head, _ in heads for w in head)
         self._index = {p: name for name, spec in self.specs.items() for p in spec.phrases}
         self.words = frozenset(w for p in self._index for w in p.split())
         self._known = is_word
+        self._topic = is_topic
 
     def readings(self, cleaned: str) -> list[str]:
         """Ways to read an utterance as a command: without polite words, as said, without a leading "no"."""
@@ -117,16 +128,46 @@ class CommandReader:
             return None
         return found.pop()
 
+    def _names(self, allowed: Iterable[str] | None) -> list[str]:
+        return [n for n in self._grammars if allowed is None or n in set(allowed)]
+
+    def phrased(self, cleaned: str, allowed: Iterable[str] | None = None) -> str | None:
+        """The command whose phrases or patterns make up the whole utterance (less polite words)."""
+        if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
+            return None
+        names = self._names(allowed)
+        for text in self.readings(cleaned):
+            for name in names:
+                if self._grammars[name].fullmatch(text):
+                    return name
+        return None
+
+    def read_with_stray(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
+        """A command phrase with one stray word before or after it: "they slower please", "i'm done tight".
+
+        For an utterance that is no question either. The stray word may not be a topic word
+        ("stop chemo" is not "stop") nor a command's head word ("speak more loudly slowly").
+        """
+        words = cleaned.split()
+        if not 2 <= len(words) <= MAX_STRAY_WORDS:
+            return None
+        for stray, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+            if self._topic(stray) or stray in self._head_words:
+                continue
+            name = self.phrased(" ".join(rest), allowed)
+            if name:
+                return name, NEAR_CONFIDENCE
+        return None
+
     def read(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
         """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""
         if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
             return None
-        names = [n for n in self._grammars if allowed is None or n in set(allowed)]
+        names = self._names(allowed)
+        phrased = self.phrased(cleaned, names)
+        if phrased:
+            return phrased, 1.0
         readings = self.readings(cleaned)
-        for text in readings:
-            for name in names:
-                if self._grammars[name].fullmatch(text):
-                    return name, 1.0
         for text in readings:
             headed = self._by_heads(text)
             if headed in names:

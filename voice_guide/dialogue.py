@@ -13,6 +13,7 @@ from typing import Any, Union
 
 import yaml
 
+from voice_guide.commands import NEAR_CONFIDENCE
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library, Section
 from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, Kind, Match, Matcher
@@ -264,7 +265,7 @@ class Dialogue:
             turn = self._clarify_reply(cleaned)
             if turn is not None:
                 return turn
-        match = self.matcher.match(text)
+        match = self._command_in(self.matcher.match(text), alternatives)
         if match.kind is Kind.COMMAND and match.command in ("more", "next") and self.mem.topics_page is not None:
             return self._topics(self.mem.topics_page + 1, match)
         if match.kind is not Kind.COMMAND:
@@ -283,6 +284,17 @@ class Dialogue:
             if kind is not None:
                 return Match(Kind.SAFETY, safety=kind, score=1.0, reason=f"safety in an alternative hearing: {alternative!r}")
         return None
+
+    def _command_in(self, match: Match, alternatives: tuple[str, ...]) -> Match:
+        """For an utterance that is no question, a command the recognizer heard only as a runner-up
+        ("slow dollars" first, "slow down" second). Only a command's own phrases count, whole."""
+        if match.kind not in (Kind.OUT_OF_SCOPE, Kind.CLARIFY):
+            return match
+        for alternative in alternatives:
+            name = self.matcher.command_phrased(clean(alternative), GLOBAL_COMMANDS)
+            if name is not None:
+                return Match(Kind.COMMAND, command=name, score=NEAR_CONFIDENCE, reason=f"command in an alternative hearing: {alternative!r}")
+        return match
 
     def _dispatch(self, match: Match) -> Turn:
         if match.kind is Kind.SAFETY:

@@ -1,7 +1,8 @@
 """Text -> Match: safety first, then commands, then content sections, else an honest fallback.
 
 1. Safety (``voice_guide.safety``): regular expressions from ``data/safety.yaml``.
-2. Commands (``voice_guide.commands``): the whole utterance must be one command.
+2. Commands (``voice_guide.commands``): the whole utterance must be one command (or, when it is
+   no question either, a command phrase with one stray word at an end).
 3. Sections (here): the question becomes features (``voice_guide.features``), idf-weighted, the
    question after a story weighing more, and the word that asks (the frame, ``voice_guide.frames``:
    "how do they *find out* if it is breast cancer") more than the clause it asks about. A
@@ -103,7 +104,7 @@ class Matcher:
         self.settings = settings or MatchSettings()
         self.safety = SafetyScreen()
         self.vocab = TextFeatures(library, self.settings.fuzzy_word, load_neutral())
-        self.reader = CommandReader(load_commands(), self.settings.fuzzy_command, self._is_word)
+        self.reader = CommandReader(load_commands(), self.settings.fuzzy_command, self._is_word, self._is_topic)
         self.commands = self.reader.specs
         self.not_covered = NotCovered(library, self.vocab)
         raw = []
@@ -203,9 +204,17 @@ class Matcher:
         """The command an utterance is, if the whole of it is one, with its confidence (see ``voice_guide.commands``)."""
         return self.reader.read(cleaned, allowed)
 
+    def command_phrased(self, cleaned: str, allowed: Iterable[str] | None = None) -> str | None:
+        """The command whose phrases alone make up the utterance (no head words, no repairs)."""
+        return self.reader.phrased(cleaned, allowed)
+
     def _is_word(self, word: str) -> bool:
         """Whether a word is one the guide knows: content or everyday English."""
         return word in self.vocab.known or word in STOPWORDS or stem(word) in self.vocab.neutral
+
+    def _is_topic(self, word: str) -> bool:
+        """Whether a word means something to a section ("chemo", "scared"), not just everyday English."""
+        return word not in STOPWORDS and any(not t.startswith("?") for t in self.vocab.tokens(word))
 
     def section_scores(
         self, cleaned: str, among: Sequence[str] | None = None
@@ -244,7 +253,12 @@ class Matcher:
         cmd = self.reader.read(cleaned, GLOBAL_COMMANDS)
         if cmd:
             return Match(Kind.COMMAND, command=cmd[0], score=cmd[1], reason="command phrase")
-        return self.route(cleaned)
+        routed = self.route(cleaned)
+        if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY):
+            stray = self.reader.read_with_stray(cleaned, GLOBAL_COMMANDS)
+            if stray:
+                return Match(Kind.COMMAND, command=stray[0], score=stray[1], reason="command phrase with a stray word")
+        return routed
 
     def route(self, cleaned: str, among: Sequence[str] | None = None, accept: float | None = None) -> Match:
         """Route cleaned text to a section (optionally only ``among`` some), clarify, or decline.
