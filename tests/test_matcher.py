@@ -52,6 +52,13 @@ EMERGENCIES = [
     "he swallowed a whole bottle of tablets",
     "i have a fever of one hundred and two",
     "please call an ambulance",
+    "my husband choked on a piece of meat",
+    "the baby is choking",
+    "she looks grey and her lips are blue",
+    "i think he's having a stroke",
+    "he's slurring his words",
+    "i think my dad is dead",
+    "is she dead",
 ]
 CRISES = [
     "i want to kill myself",
@@ -85,6 +92,8 @@ CRISES = [
     "i keep thinking everyone would be happier if i died",
     "i've written notes to my kids to say goodbye",
     "this is goodbye for good",
+    "i want to slit my wrists",
+    "i keep cutting my arms",
 ]
 
 
@@ -121,6 +130,11 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "am i going to die from this",
         "my husband won't talk to me about any of it he's so down",
         "what if they can't get my old tissue",
+        "is my hair going grey from the chemo",
+        # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
+        "tell me a choked",
+        "mets breast cancer what is dead",
+        "breast cancer in the lungs is dead typical",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
