@@ -94,6 +94,8 @@ CRISES = [
     "this is goodbye for good",
     "i want to slit my wrists",
     "i keep cutting my arms",
+    "i hope it all ends soon",
+    "i wish everything would just stop",
 ]
 
 
@@ -110,6 +112,12 @@ def test_crises_route_to_safety(matcher: Matcher, said: str) -> None:
     m = matcher.match(said)
     assert m.kind is Kind.SAFETY
     assert m.safety == "crisis"
+
+
+@pytest.mark.parametrize("said", ["i want you to stop", "i want you to stop talking now"])
+def test_asking_the_guide_to_stop_is_no_crisis(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.command) == (Kind.COMMAND, "stop"), m
 
 
 def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
@@ -131,6 +139,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "my husband won't talk to me about any of it he's so down",
         "what if they can't get my old tissue",
         "is my hair going grey from the chemo",
+        "i want the nausea to go away",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",
         "mets breast cancer what is dead",
