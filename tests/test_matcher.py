@@ -59,6 +59,7 @@ EMERGENCIES = [
     "he's slurring his words",
     "i think my dad is dead",
     "is she dead",
+    "i feel like i'm going to faint",
 ]
 CRISES = [
     "i want to kill myself",
@@ -144,6 +145,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "tell me a choked",
         "mets breast cancer what is dead",
         "breast cancer in the lungs is dead typical",
+        "list of faint to ask at the cancer clinic",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
