@@ -87,6 +87,9 @@ class TimedRecognizer:
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
         self.inner.set_phrases(phrases)
 
+    def new_visitor(self) -> None:
+        self.inner.new_visitor()
+
 
 _STATE: dict[str, Any] = {}
 

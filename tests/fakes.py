@@ -70,6 +70,7 @@ class ScriptedRecognizer:
         self.phrases: list[tuple[str, ...] | None] = []
         self._ms = 0.0
         self.resets = 0
+        self.visitors = 0
         self.current: tuple[str, ...] | None = None
 
     def accept(self, chunk: AudioChunk) -> None:
@@ -94,6 +95,9 @@ class ScriptedRecognizer:
     def set_phrases(self, phrases: Sequence[str] | None) -> None:
         self.current = tuple(phrases) if phrases is not None else None
         self.phrases.append(self.current)
+
+    def new_visitor(self) -> None:
+        self.visitors += 1
 
 
 @dataclass

@@ -175,7 +175,7 @@ def test_clarification_narrows_the_recognizer_and_restores_it(library: Library, 
 
 
 def test_idle_warning_then_reset_restores_voice_and_forgets(library: Library, matcher: Matcher) -> None:
-    loop, _, _ = make_loop(library, matcher, [Q, "slower"])
+    loop, recognizer, _ = make_loop(library, matcher, [Q, "slower"])
     spoken: list[str] = []
     loop.speaker.on_sentence = spoken.append
     loop.run(ListSource(chunked(*[c for c in (quiet(500), tone(1500), quiet(1500), tone(500))], quiet(62_000))))
@@ -183,12 +183,14 @@ def test_idle_warning_then_reset_restores_voice_and_forgets(library: Library, ma
     assert any("Starting over" in s for s in spoken)
     assert loop.dialogue.mem.history == []
     assert loop.voice.rate_wpm == loop.dialogue.speech.rate_wpm
+    assert recognizer.visitors == 1, "the recognizer settles again on the next person's voice"
 
 
 def test_goodbye_starts_a_fresh_session_for_the_next_person(library: Library, matcher: Matcher) -> None:
-    loop, _, _ = make_loop(library, matcher, [Q, "goodbye", "repeat"])
+    loop, recognizer, _ = make_loop(library, matcher, [Q, "goodbye", "repeat"])
     results = loop.run(ListSource(speech(1500, 600, 500)))
     assert [r.turn.command for r in results] == [None, "goodbye", "repeat"]
+    assert recognizer.visitors == 1
     assert "not said anything" in results[2].turn.text
 
 

@@ -188,6 +188,15 @@ def test_a_failing_recognizer_falls_back_to_the_other_engine() -> None:
     assert rec.finish().text == "where does it spread"
 
 
+def test_a_new_visitor_reaches_the_engine_in_use() -> None:
+    backup = ScriptedRecognizer()
+    rec = FallbackRecognizer(BrokenRecognizer(), [("pocketsphinx", lambda: backup)])
+    for chunk in chunked(tone(300)):
+        rec.accept(chunk)
+    rec.new_visitor()
+    assert backup.visitors == 1
+
+
 def test_when_no_fallback_works_it_is_one_error() -> None:
     from voice_guide.errors import ModelError
 

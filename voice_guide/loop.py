@@ -343,6 +343,7 @@ class Loop:
                 self._narrow(action.phrases)
             elif isinstance(action, ResetSession):
                 self._narrow(None)
+                self.recognizer.new_visitor()
             elif isinstance(action, End):
                 self._end_session()
         if turn.text:
@@ -434,6 +435,7 @@ class Loop:
         """Goodbye: the next person starts a new session (a kiosk never exits by voice)."""
         self.dialogue.reset()
         self._narrow(None)
+        self.recognizer.new_visitor()
         self.voice = Voice(rate_wpm=self.dialogue.rate_wpm, volume=self.dialogue.volume, voice_id=self.voice.voice_id)
         if self.settings.mode is not Mode.CONTINUOUS:
             self._open = False

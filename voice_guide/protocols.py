@@ -45,6 +45,10 @@ class Recognizer(Protocol):
         """Narrow the next utterances to ``phrases`` (None restores the full domain)."""
         ...
 
+    def new_visitor(self) -> None:
+        """The next utterance is a new person's first (a kiosk session ended or was reset)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Voice:

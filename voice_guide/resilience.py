@@ -219,6 +219,12 @@ class FallbackRecognizer:
         except EngineError as exc:
             self._switch(exc)
 
+    def new_visitor(self) -> None:
+        try:
+            self._current.new_visitor()
+        except EngineError as exc:
+            self._switch(exc)
+
 
 def reload_library(current: Library, extra: Iterable[str]) -> tuple[Library, str | None]:
     """Load the packs again; on a content error keep ``current`` and return the error line."""

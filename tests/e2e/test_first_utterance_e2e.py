@@ -90,3 +90,17 @@ def test_new_speaker_forgets_the_voice_and_settles_again(library: Library) -> No
     recognizer._decoder = counter
     hear(recognizer, "can i get a second opinion")
     assert counter.starts == 2  # heard twice again, as a first utterance
+
+
+def test_a_new_visitor_is_settled_on_but_the_room_is_kept(library: Library) -> None:
+    recognizer = PocketsphinxRecognizer(build_vocabulary(library))
+    hear(recognizer, "where does breast cancer spread")
+    learned = recognizer._decoder.get_cmn()
+    recognizer.new_visitor()
+    assert recognizer._decoder.get_cmn() == learned  # the microphone and room are still this kiosk's
+    counter = StartCounter(recognizer._decoder)
+    recognizer._decoder = counter
+    hear(recognizer, "can i get a second opinion")
+    assert counter.starts == 2  # the new visitor's first question is heard twice
+    hear(recognizer, "stop")
+    assert counter.starts == 3

@@ -54,11 +54,12 @@ def test_narrowed_grammar_only_allows_its_phrases(recognizer: VoskRecognizer) ->
     assert hear(recognizer, HELLO) == HELLO
 
 
-def test_reset_drops_a_half_heard_utterance(recognizer: VoskRecognizer) -> None:
+@pytest.mark.parametrize("forget", ["reset", "new_visitor"])
+def test_reset_and_a_new_visitor_drop_a_half_heard_utterance(recognizer: VoskRecognizer, forget: str) -> None:
     clip = espeak(THANKS, voice="ko")
     for chunk in list(clip.chunks(80))[:5]:
         recognizer.accept(chunk)
-    recognizer.reset()
+    getattr(recognizer, forget)()
     assert hear(recognizer, HELLO) == HELLO
 
 

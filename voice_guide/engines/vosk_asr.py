@@ -149,6 +149,10 @@ class VoskRecognizer:
         except Exception as exc:
             raise EngineError(f"vosk failed to reset ({exc})") from exc
 
+    def new_visitor(self) -> None:
+        """Nothing to settle: vosk has no second pass."""
+        self.reset()
+
     def close(self) -> None:
         self._rec = self._main = self._reply = None
 
