@@ -100,6 +100,19 @@ class ScriptedRecognizer:
         self.visitors += 1
 
 
+class RecordingCaptions:
+    """Keeps every caption line as (who, text)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[str, str]] = []
+
+    def caption(self, who: str, text: str) -> None:
+        self.lines.append((who, text))
+
+    def status(self, state: str, topic: str | None = None) -> None:
+        pass
+
+
 @dataclass
 class RecordingSink:
     """Keeps every played chunk and keeps time by them: the clock is the audio played so far.

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import FakeSynthesizer, ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
+from tests.fakes import (FakeSynthesizer, ListSource, RecordingCaptions, RecordingSink, ScriptedRecognizer, chunked, quiet,
+                         tone)
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, State
 from voice_guide.earcons import Earcons
@@ -50,7 +51,7 @@ def test_each_utterance_is_heard_matched_and_answered(library: Library, matcher:
         assert r.timings.asr_final_ms >= 0 and r.timings.match_ms >= 0
         assert r.timings.first_speech_ms is not None and r.timings.first_audio_ms is not None
         assert r.timings.first_audio_ms <= r.timings.first_speech_ms
-        assert set(r.to_json()) == {"transcript", "kind", "section", "command", "score", "text", "timings"}
+        assert set(r.to_json()) == {"transcript", "runner_up_used", "kind", "section", "command", "score", "text", "timings"}
 
 
 def test_a_safety_statement_heard_as_a_runner_up_gets_the_safety_message(library: Library, matcher: Matcher) -> None:
@@ -192,6 +193,18 @@ def test_goodbye_starts_a_fresh_session_for_the_next_person(library: Library, ma
     assert [r.turn.command for r in results] == [None, "goodbye", "repeat"]
     assert recognizer.visitors == 1
     assert "not said anything" in results[2].turn.text
+
+
+def test_a_runner_up_hearing_acted_on_is_reported_and_captioned(library: Library, matcher: Matcher) -> None:
+    heard = Transcript("what are you", 0.5, ("what are you doing", "goodbye"))
+    captions = RecordingCaptions()
+    loop = Loop(Dialogue(library, matcher), ScriptedRecognizer([heard, Q]), FakeSynthesizer(), RecordingSink(),
+                LoopSettings(greet=False), captions=captions)
+    results = loop.run(ListSource(speech(600, 1500)))
+    assert results[0].turn.command == "goodbye"
+    assert results[0].runner_up_used == "goodbye" and results[0].to_json()["transcript"] == "what are you"
+    assert ("you", "goodbye") in captions.lines, "the caption shows what the guide acted on"
+    assert results[1].runner_up_used is None and ("you", Q) in captions.lines
 
 
 def test_one_word_commands_are_caught(library: Library, matcher: Matcher) -> None:

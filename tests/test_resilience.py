@@ -9,7 +9,8 @@ from typing import Iterator
 
 import pytest
 
-from tests.fakes import FakeSynthesizer, ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
+from tests.fakes import (FakeSynthesizer, ListSource, RecordingCaptions, RecordingSink, ScriptedRecognizer, chunked, quiet,
+                         tone)
 from voice_guide.audio import AudioChunk
 from voice_guide.content import Library, load_library
 from voice_guide.dialogue import Dialogue, load_prompts
@@ -22,24 +23,13 @@ from voice_guide.resilience import (FallbackRecognizer, ResilientSink, Resilient
 Q1, Q2 = "what is metastatic breast cancer", "where does breast cancer spread"
 
 
-class Captions:
-    def __init__(self) -> None:
-        self.lines: list[tuple[str, str]] = []
-
-    def caption(self, who: str, text: str) -> None:
-        self.lines.append((who, text))
-
-    def status(self, state: str, topic: str | None = None) -> None:
-        pass
-
-
 def first_sentence(prompt: str) -> str:
     return str(load_prompts()[prompt]).split(". ")[0]
 
 
-def live_loop(library: Library, transcripts: list[str], sink: object) -> tuple[Loop, FakeSynthesizer, Captions]:
+def live_loop(library: Library, transcripts: list[str], sink: object) -> tuple[Loop, FakeSynthesizer, RecordingCaptions]:
     """A loop as 'voice-guide listen' runs it live: duplex, captions, device notices announced."""
-    synth, captions = FakeSynthesizer(), Captions()
+    synth, captions = FakeSynthesizer(), RecordingCaptions()
     loop = Loop(Dialogue(library, Matcher(library)), ScriptedRecognizer(transcripts), synth, sink,  # type: ignore[arg-type]
                 LoopSettings(duplex=True, greet=False), captions=captions)
     return loop, synth, captions

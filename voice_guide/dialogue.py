@@ -282,7 +282,7 @@ class Dialogue:
         for alternative in alternatives:
             kind = self.matcher.safety_kind(clean(alternative))
             if kind is not None:
-                return Match(Kind.SAFETY, safety=kind, score=1.0, reason=f"safety in an alternative hearing: {alternative!r}")
+                return Match(Kind.SAFETY, safety=kind, score=1.0, reason="safety in a runner-up hearing", hearing=alternative)
         return None
 
     def _command_in(self, match: Match, alternatives: tuple[str, ...]) -> Match:
@@ -293,7 +293,8 @@ class Dialogue:
         for alternative in alternatives:
             name = self.matcher.command_phrased(clean(alternative), GLOBAL_COMMANDS)
             if name is not None:
-                return Match(Kind.COMMAND, command=name, score=NEAR_CONFIDENCE, reason=f"command in an alternative hearing: {alternative!r}")
+                return Match(Kind.COMMAND, command=name, score=NEAR_CONFIDENCE, reason="command in a runner-up hearing",
+                             hearing=alternative)
         return match
 
     def _dispatch(self, match: Match) -> Turn:

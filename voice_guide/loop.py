@@ -92,8 +92,19 @@ class Utterance:
     audio_ms: float
     """Where the utterance ended in the input (audio time)."""
 
+    @property
+    def runner_up_used(self) -> str | None:
+        """The runner-up hearing the guide acted on (a command or safety statement), if not the best one."""
+        return self.turn.match.hearing if self.turn.match is not None else None
+
     def to_json(self) -> dict[str, Any]:
-        return {"transcript": self.transcript.text, **self.turn.to_json(), "timings": self.timings.to_json()}
+        return {"transcript": self.transcript.text, "runner_up_used": self.runner_up_used, **self.turn.to_json(),
+                "timings": self.timings.to_json()}
+
+
+def _acted_on(text: str, turn: Turn) -> str:
+    """What the caption shows the visitor said: the hearing the guide acted on."""
+    return turn.match.hearing if turn.match is not None and turn.match.hearing else text
 
 
 class Captions(Protocol):
@@ -245,10 +256,10 @@ class Loop:
                 self._perform(self.dialogue.handle(ListenStarted()))
                 return
             text = rest
-        if self.captions is not None and text:
-            self.captions.caption("you", text)
         turn = self.dialogue.handle(Heard(text, transcript.alternatives))
         matched = self.clock()
+        if self.captions is not None and text:
+            self.captions.caption("you", _acted_on(text, turn))
         self._mark, self._first_audio, self._first_speech = end, None, None
         self._perform(turn)
         timings = Timings(1000 * (asr - end), 1000 * (matched - asr),

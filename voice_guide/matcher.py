@@ -58,6 +58,8 @@ class Match:
     safety: str | None = None
     """"emergency" or "crisis" for safety matches."""
     reason: str = ""
+    hearing: str | None = None
+    """The recognizer's runner-up hearing this match was read from, when it was not the best one."""
     scores: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     features: tuple[str, ...] = field(default=(), compare=False)
 

@@ -33,7 +33,7 @@ def test_spoken_questions_and_commands_are_routed(wav: Any, tmp_path: Path) -> N
         [r["transcript"] for r in results]
     assert "recognizer pocketsphinx" in proc.stderr.decode()
     for r in results:
-        assert set(r) == {"transcript", "kind", "section", "command", "score", "text", "timings"}
+        assert set(r) == {"transcript", "runner_up_used", "kind", "section", "command", "score", "text", "timings"}
         assert {"asr_final_ms", "match_ms", "first_audio_ms"} <= set(r["timings"])
         assert r["timings"]["first_audio_ms"] is not None
     assert "911" in results[-2]["text"] and "988" in results[-1]["text"]

@@ -101,7 +101,8 @@ def run_demo(args: argparse.Namespace) -> int:
               file=sys.stderr)
 
         def show(result: Utterance) -> None:
-            print(f"you said: {result.transcript.text}\nguide:    {result.turn.text}", flush=True)
+            also = f"  (acted on a runner-up hearing: {result.runner_up_used})" if result.runner_up_used else ""
+            print(f"you said: {result.transcript.text}{also}\nguide:    {result.turn.text}", flush=True)
 
         loop = Loop(dialogue, recognizer, synth, sink or MemorySink(), LoopSettings(mode=Mode.CONTINUOUS, greet=True),
                     earcons=Earcons(), on_utterance=show)
