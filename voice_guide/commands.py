@@ -5,7 +5,7 @@ After polite words are dropped it must be a run of one command's phrases or patt
 a short utterance with a word nobody knows may be repaired onto a command phrase.
 
 When the utterance is no question either, ``read_with_stray`` lets one stray word stand before
-or after a command phrase, the way a recognizer often hears a short command ("go faster grief").
+or after a command phrase, the way a recognizer often hears a short command ("they slower please").
 """
 
 from __future__ import annotations
