@@ -240,9 +240,16 @@ def test_alternative_hearings_do_not_change_an_ordinary_question(dialogue: Dialo
 def test_a_command_heard_only_in_an_alternative_hearing_is_taken_when_nothing_else_fits(dialogue: Dialogue,
                                                                                       library: Library) -> None:
     answer(dialogue, library.sections[0].id)
-    turn = dialogue.handle(Heard("can you repeat stuff", alternatives=("can you be feet that", "can you repeat that")))
+    assert dialogue.matcher.match("can you be feet that").kind is not Kind.COMMAND
+    turn = dialogue.handle(Heard("can you be feet that", alternatives=("can you be feet at", "can you repeat that")))
     assert turn.kind == "command" and turn.command == "repeat"
-    assert turn.match is not None and turn.match.score < 1.0
+    assert turn.match is not None and turn.match.score < 1.0 and turn.match.hearing == "can you repeat that"
+
+
+def test_a_yes_heard_best_is_not_overridden_by_a_runner_up_command(dialogue: Dialogue, library: Library) -> None:
+    answer(dialogue, next(s.id for s in library.sections if s.related))
+    turn = dialogue.handle(Heard("yes", alternatives=("yet", "stop")))
+    assert turn.command == "yes", turn
 
 
 def test_a_question_is_not_turned_into_a_command_by_an_alternative_hearing(dialogue: Dialogue, library: Library) -> None:

@@ -60,6 +60,15 @@ EMERGENCIES = [
     "i think my dad is dead",
     "is she dead",
     "i feel like i'm going to faint",
+    "my son choked",
+    "he's choked",
+    "grandma choked on her food",
+    "my son went blue",
+    "mum looks grey",
+    "i feel dizzy and faint",
+    "i think mum is dead",
+    "suddenly slurring",
+    "she is slurring and confused",
 ]
 CRISES = [
     "i want to kill myself",
@@ -97,6 +106,10 @@ CRISES = [
     "i keep cutting my arms",
     "i hope it all ends soon",
     "i wish everything would just stop",
+    "i just want to be done",
+    "i wish i could just go away",
+    "i want my suffering to end",
+    "i'm done living",
 ]
 
 
@@ -141,6 +154,8 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "what if they can't get my old tissue",
         "is my hair going grey from the chemo",
         "i want the nausea to go away",
+        "i want to stop treatment",
+        "my eyes are blue",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",
         "mets breast cancer what is dead",

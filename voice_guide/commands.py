@@ -33,6 +33,11 @@ NEAR_CONFIDENCE = 0.8
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
+STRAY_COMMANDS = tuple(c for c in GLOBAL_COMMANDS if c != "goodbye")
+"""Commands a reading with a stray word may give: not goodbye, which ends the visitor's session
+("i'm done fighting" is not "i'm done")."""
+_QUESTION_WORDS = frozenset("why when how what where who which whose should could would can do does did is are".split())
+"""A stray word that asks: "why stop" is a question, not "stop"."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,10 @@ class CommandReader:
         return found.pop()
 
     def _names(self, allowed: Iterable[str] | None) -> list[str]:
-        return [n for n in self._grammars if allowed is None or n in set(allowed)]
+        if allowed is None:
+            return list(self._grammars)
+        wanted = set(allowed)
+        return [n for n in self._grammars if n in wanted]
 
     def phrased(self, cleaned: str, allowed: Iterable[str] | None = None) -> str | None:
         """The command whose phrases or patterns make up the whole utterance (less polite words)."""
@@ -146,15 +154,17 @@ class CommandReader:
         """A command phrase with one stray word before or after it: "they slower please", "i'm done tight".
 
         For an utterance that is no question either. The stray word may not be a topic word
-        ("stop chemo" is not "stop") nor a command's head word ("speak more loudly slowly").
+        ("stop chemo" is not "stop"), a command's head word ("speak more loudly slowly") or, first,
+        a word that asks ("why stop").
         """
         words = cleaned.split()
         if not 2 <= len(words) <= MAX_STRAY_WORDS:
             return None
-        for stray, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
-            if self._topic(stray) or stray in self._head_words:
+        names = self._names(allowed)
+        for first, stray, rest in ((True, words[0], words[1:]), (False, words[-1], words[:-1])):
+            if self._topic(stray) or stray in self._head_words or (first and stray in _QUESTION_WORDS):
                 continue
-            name = self.phrased(" ".join(rest), allowed)
+            name = self.phrased(" ".join(rest), names)
             if name:
                 return name, NEAR_CONFIDENCE
         return None

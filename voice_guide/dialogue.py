@@ -265,13 +265,14 @@ class Dialogue:
             turn = self._clarify_reply(cleaned)
             if turn is not None:
                 return turn
-        match = self._command_in(self.matcher.match(text), alternatives)
-        if match.kind is Kind.COMMAND and match.command in ("more", "next") and self.mem.topics_page is not None:
-            return self._topics(self.mem.topics_page + 1, match)
+        match = self.matcher.match(text)
         if match.kind is not Kind.COMMAND:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
+            match = self._command_in(match, alternatives)
+        if match.kind is Kind.COMMAND and match.command in ("more", "next") and self.mem.topics_page is not None:
+            return self._topics(self.mem.topics_page + 1, match)
         return self._dispatch(match)
 
     def _alarm_in(self, cleaned: str, alternatives: tuple[str, ...]) -> Match | None:

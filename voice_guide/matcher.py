@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Iterable, Sequence
 
-from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, CommandReader, load_commands
+from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, STRAY_COMMANDS, CommandReader, load_commands
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
 from voice_guide.features import TextFeatures, load_neutral
@@ -256,8 +256,8 @@ class Matcher:
         if cmd:
             return Match(Kind.COMMAND, command=cmd[0], score=cmd[1], reason="command phrase")
         routed = self.route(cleaned)
-        if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY):
-            stray = self.reader.read_with_stray(cleaned, GLOBAL_COMMANDS)
+        if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY) and not routed.reason.startswith("not covered"):
+            stray = self.reader.read_with_stray(cleaned, STRAY_COMMANDS)
             if stray:
                 return Match(Kind.COMMAND, command=stray[0], score=stray[1], reason="command phrase with a stray word")
         return routed
