@@ -143,8 +143,10 @@ class CommandReader:
         """The command whose phrases or patterns make up the whole utterance (less polite words)."""
         if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
             return None
-        names = self._names(allowed)
-        for text in self.readings(cleaned):
+        return self._phrased_in(self.readings(cleaned), self._names(allowed))
+
+    def _phrased_in(self, readings: list[str], names: list[str]) -> str | None:
+        for text in readings:
             for name in names:
                 if self._grammars[name].fullmatch(text):
                     return name
@@ -174,10 +176,10 @@ class CommandReader:
         if not cleaned or len(cleaned.split()) > MAX_COMMAND_WORDS:
             return None
         names = self._names(allowed)
-        phrased = self.phrased(cleaned, names)
+        readings = self.readings(cleaned)
+        phrased = self._phrased_in(readings, names)
         if phrased:
             return phrased, 1.0
-        readings = self.readings(cleaned)
         for text in readings:
             headed = self._by_heads(text)
             if headed in names:
