@@ -6,7 +6,8 @@ in a quiet room and in waiting-room babble (10 dB SNR), runs each through the re
 recognizer, matcher, dialogue, pyttsx3 speech) and prints:
 
 - answers routed to the right section (clean; babble; with ``--hesitant``, spoken with "um" and "uh"
-  as people hesitate), with the text-only matcher as the ceiling
+  as people hesitate), with the text-only matcher as the ceiling. An answer given after a safety
+  message (a safety statement heard only in a runner-up hearing) counts; how many did is shown
 - out-of-scope speech given a section; safety utterances routed to safety; one-word and other commands
 - end of speech to first reply audio (median, p90), not counting the endpoint silence
 - recognition real-time factor; word error rate
@@ -167,12 +168,12 @@ def voice_and_rate(text: str) -> tuple[str, int]:
 
 def correct(r: dict[str, Any], prefix: str = "") -> bool:
     kind, section, command = r[prefix + "kind" if prefix else "got_kind"], r[prefix + "section"], r[prefix + "command"]
-    if r["kind"] == "answer":
-        return bool(kind == "answer" and section == r["target"])
+    if r["kind"] == "answer":  # answered from the right section, after a safety message or not
+        return bool(kind in ("answer", "safety") and section == r["target"])
     if r["kind"] == "command":
         return bool(command == r["target"])
-    if r["kind"] == "out_of_scope":
-        return kind != "answer"
+    if r["kind"] == "out_of_scope":  # given no section's answer
+        return not (kind in ("answer", "safety") and section is not None)
     return bool(kind == "safety")
 
 
@@ -195,7 +196,13 @@ def pct(rows: list[dict[str, Any]], prefix: str = "") -> str:
 
 def given_a_section(rows: list[dict[str, Any]]) -> int:
     """How many of ``rows`` were answered from a section (for out-of-scope questions: wrongly)."""
-    return sum(1 for r in rows if r["got_kind"] == "answer")
+    return sum(1 for r in rows if r["got_kind"] in ("answer", "safety") and r["section"] is not None)
+
+
+def after_safety(rows: list[dict[str, Any]]) -> str:
+    """How many right answers came after a safety message (one heard only in a runner-up hearing)."""
+    n = sum(1 for r in rows if correct(r) and r["got_kind"] == "safety")
+    return f"   ({n} of them after a safety message)" if n else ""
 
 
 def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
@@ -205,14 +212,15 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
     by = lambda rs, k: [r for r in rs if r["kind"] == k]  # noqa: E731
     oos = by(clean, "out_of_scope")
     print("\n== speech loop benchmark (pocketsphinx unless --engine) ==")
-    print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}")
+    print(f"answers routed right, clean:         {pct(by(clean, 'answer'))}   text-only ceiling {pct(by(clean, 'answer'), 'text_')}"
+          f"{after_safety(by(clean, 'answer'))}")
     asked = by(clean, "answer")
     offered = sum(1 for r in asked if correct(r) or r["target"] in r["offered"])
     if asked:
         print(f"  ... or offered in a clarification: {share(offered, len(asked))}"
               "   (\"Did you mean A or B?\" names the right section)")
     if noisy:
-        print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}")
+        print(f"answers routed right, babble {noisy[0]['snr']:g} dB:   {pct(by(noisy, 'answer'))}{after_safety(by(noisy, 'answer'))}")
     if hesitating:
         print(f"answers routed right, hesitant:      {pct(by(hesitating, 'answer'))}   text-only ceiling "
               f"{pct(by(hesitating, 'answer'), 'text_')}")

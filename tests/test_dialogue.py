@@ -228,6 +228,25 @@ def test_safety_heard_only_in_an_alternative_hearing_still_comes_first(dialogue:
     assert crisis.kind == "safety" and "988" in says(crisis)[0]
 
 
+def test_a_runner_up_safety_statement_behind_a_clear_question_is_said_first_then_the_answer(
+        dialogue: Dialogue, library: Library) -> None:
+    section = next(s for s in library.sections if len(s.answer) > 1)
+    question = section.examples[0]
+    assert dialogue.matcher.match(question).section == section.id
+    turn = dialogue.handle(Heard(question, alternatives=(question + " and", "i can't breathe")))
+    assert turn.kind == "safety" and turn.actions[0] == StopSpeaking()
+    spoken = says(turn)
+    assert "911" in spoken[0] and spoken[1] == dialogue.prompts["safety_then_answer"]
+    assert spoken[2] == section.answer[0] and turn.section == section.id
+    assert turn.match is not None and turn.match.hearing == "i can't breathe"
+    assert says(dialogue.handle(KeyPressed("repeat"))) == spoken  # verbatim, the safety message too
+    more = dialogue.handle(KeyPressed("more"))
+    assert says(more)[0] == section.answer[1]
+    # with no clear question behind it, the safety message stands alone
+    alone = Dialogue(dialogue.library, dialogue.matcher).handle(Heard("tell me a joke", alternatives=("i can't breathe",)))
+    assert alone.kind == "safety" and alone.section is None and len(says(alone)) == 1
+
+
 def test_alternative_hearings_do_not_change_an_ordinary_question(dialogue: Dialogue, library: Library) -> None:
     section = library.sections[0]
     question = section.examples[0]

@@ -258,6 +258,9 @@ class Dialogue:
         cleaned = clean(text)
         alarm = self._alarm_in(cleaned, alternatives)
         if alarm is not None:
+            best = self.matcher.match(text)
+            if best.kind is Kind.ANSWER and best.section is not None:
+                return self._safety_then_answer(alarm, best)
             return self._safety(alarm)
         if not cleaned:
             return self._miss("no_match")
@@ -316,13 +319,30 @@ class Dialogue:
         self.mem.choices = ()
         self.mem.topics_page = None
 
+    def _safety_message(self, match: Match) -> str:
+        safety = self.library.primary.safety
+        return safety.crisis if match.safety == "crisis" else safety.emergency
+
     def _safety(self, match: Match) -> Turn:
         self._reset_context()
         self.mem.misses = 0
-        pack = self.library.primary
-        message = pack.safety.crisis if match.safety == "crisis" else pack.safety.emergency
         self.mem.state = State.ANSWERING
-        return self._turn("safety", [Say(message)], extra=(StopSpeaking(),), match=match)
+        return self._turn("safety", [Say(self._safety_message(match))], extra=(StopSpeaking(),), match=match)
+
+    def _safety_then_answer(self, alarm: Match, best: Match) -> Turn:
+        """A safety statement heard only as a runner-up while the best hearing is a clear question: the
+        safety message first, then the answer. In a noisy room the runner-ups are full of the noise's words
+        ("can't stand", "faint"), so a visitor would often lose the answer to a needless alarm; this way
+        neither a missed emergency nor a needless alarm costs anything but the few seconds of the message.
+        The turn is still a safety turn (it stops speech and says the message first); its section is the
+        answer's."""
+        assert best.section is not None
+        answer = self._answer(best.section, best)
+        says: tuple[Say, ...] = (Say(self._safety_message(alarm)), Say(self._p("safety_then_answer")))
+        says += tuple(a for a in answer.actions if isinstance(a, Say))
+        self.mem.last_said = says
+        listen = tuple(a for a in answer.actions if isinstance(a, Listen))
+        return Turn("safety", (StopSpeaking(),) + says + listen, section=best.section, score=alarm.score, match=alarm)
 
     def _answer(self, section_id: str, match: Match | None) -> Turn:
         self._reset_context()
