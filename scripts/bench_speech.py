@@ -166,14 +166,19 @@ def voice_and_rate(text: str) -> tuple[str, int]:
     return (voice, int(rate)) if voice and rate.isdigit() else (text, 150)
 
 
+def answered_from(kind: str, section: str | None) -> str | None:
+    """The section a turn answered from, after a safety message or not (None: no answer given)."""
+    return section if kind in ("answer", "safety") else None
+
+
 def correct(r: dict[str, Any], prefix: str = "") -> bool:
     kind, section, command = r[prefix + "kind" if prefix else "got_kind"], r[prefix + "section"], r[prefix + "command"]
-    if r["kind"] == "answer":  # answered from the right section, after a safety message or not
-        return bool(kind in ("answer", "safety") and section == r["target"])
+    if r["kind"] == "answer":
+        return answered_from(kind, section) == r["target"]
     if r["kind"] == "command":
         return bool(command == r["target"])
-    if r["kind"] == "out_of_scope":  # given no section's answer
-        return not (kind in ("answer", "safety") and section is not None)
+    if r["kind"] == "out_of_scope":
+        return answered_from(kind, section) is None
     return bool(kind == "safety")
 
 
@@ -196,7 +201,7 @@ def pct(rows: list[dict[str, Any]], prefix: str = "") -> str:
 
 def given_a_section(rows: list[dict[str, Any]]) -> int:
     """How many of ``rows`` were answered from a section (for out-of-scope questions: wrongly)."""
-    return sum(1 for r in rows if r["got_kind"] in ("answer", "safety") and r["section"] is not None)
+    return sum(1 for r in rows if answered_from(r["got_kind"], r["section"]) is not None)
 
 
 def after_safety(rows: list[dict[str, Any]]) -> str:

@@ -337,14 +337,16 @@ class Dialogue:
         The turn is still a safety turn (it stops speech and says the message first); its section is the
         answer's."""
         assert best.section is not None
-        answer = self._answer(best.section, best)
-        says: tuple[Say, ...] = (Say(self._safety_message(alarm)), Say(self._p("safety_then_answer")))
-        says += tuple(a for a in answer.actions if isinstance(a, Say))
-        self.mem.last_said = says
-        listen = tuple(a for a in answer.actions if isinstance(a, Listen))
-        return Turn("safety", (StopSpeaking(),) + says + listen, section=best.section, score=alarm.score, match=alarm)
+        says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_answer"))] + self._begin_answer(best.section)
+        return self._turn("safety", says, extra=(StopSpeaking(),), match=alarm, section=best.section)
 
     def _answer(self, section_id: str, match: Match | None) -> Turn:
+        says = self._begin_answer(section_id)
+        return self._turn("answer", says, extra=(Earcon("understood"),), match=match, section=section_id)
+
+    def _begin_answer(self, section_id: str) -> list[Say]:
+        """Start answering from a section (remembered for more, repeat and offers): its first chunk and
+        what follows it."""
         self._reset_context()
         self.mem.misses = 0
         self.mem.out_of_scope_streak = 0
@@ -355,7 +357,7 @@ class Dialogue:
         says = [Say(section.answer[0], section=section_id)]
         says.extend(self._after_chunk(section))
         self.mem.state = State.ANSWERING
-        return self._turn("answer", says, extra=(Earcon("understood"),), match=match, section=section_id)
+        return says
 
     def _after_chunk(self, section: Section) -> list[Say]:
         if self.mem.chunk + 1 < len(section.answer):
