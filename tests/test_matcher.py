@@ -48,6 +48,7 @@ EMERGENCIES = [
     "my brother is throwing up blood",
     "she is coughing up blood",
     "i took too many pills",
+    "she popped way too many of her sleeping pills",
     "i think my mom overdosed on her pain meds",
     "he swallowed a whole bottle of tablets",
     "i have a fever of one hundred and two",
