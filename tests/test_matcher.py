@@ -49,6 +49,7 @@ EMERGENCIES = [
     "she is coughing up blood",
     "i took too many pills",
     "she popped way too many of her sleeping pills",
+    "my temperature is thirty nine point five",
     "i think my mom overdosed on her pain meds",
     "he swallowed a whole bottle of tablets",
     "i have a fever of one hundred and two",
@@ -111,6 +112,8 @@ CRISES = [
     "i wish i could just go away",
     "i want my suffering to end",
     "i'm done living",
+    "i just wanted it all to be over",
+    "i wanted to die when they told me",
 ]
 
 
@@ -157,6 +160,8 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i want the nausea to go away",
         "i want to stop treatment",
         "my eyes are blue",
+        "i had a fever forty years ago",
+        "i wanted to know where it spreads",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",
         "mets breast cancer what is dead",

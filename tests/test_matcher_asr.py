@@ -38,6 +38,7 @@ def test_real_word_pairs_are_not_joined(matcher: Matcher) -> None:
         "i am keeping all my pain meds for later",
         "i am going to swallow them all at once",
         "my pain pills to take all of once",  # "at" heard as "of"
+        "i am going to take on my pills tonight",  # "all" heard as "on"
     ],
 )
 def test_indirect_crisis_wording(matcher: Matcher, said: str) -> None:
