@@ -10,9 +10,10 @@ from hypothesis import given, strategies as st
 
 from voice_guide.content import Library
 from voice_guide.matcher import Kind, Matcher
+from voice_guide.safety import load_safety
 from voice_guide.text import clean
 from voice_guide.vocabulary import (build_vocabulary, completed, general_sentences, language_model_arpa, number_words,
-                                    pattern_phrases, restrict, spoken, with_contractions)
+                                    pattern_phrases, pattern_words, restrict, spoken, with_contractions)
 
 
 def test_spoken_form_is_what_a_recognizer_writes() -> None:
@@ -41,6 +42,28 @@ def test_open_word_endings_become_stems_and_optional_spaces_still_part_words() -
     assert pattern_phrases(r"\b(hemorrhag|haemorrhag)\w*") == ["hemorrhag*", "haemorrhag*"]
     assert pattern_phrases(r"\bmy \w+ is (numb|tingl\w*)") == ["my", "is numb", "is tingl*"]
     assert pattern_phrases(r"\b(gone|went) ?(black|dark)") == ["gone black", "gone dark", "went black", "went dark"]
+
+
+def test_a_cut_in_a_long_expansion_keeps_more_than_the_first_alternative() -> None:
+    phrases = pattern_phrases(r"\b(he|she|they|we) (fell|collapsed|fainted|choked)", limit=6)
+    assert phrases == ["he fell", "he collapsed", "she fell", "he fainted", "she collapsed", "they fell"]
+
+
+def test_pattern_words_are_every_word_a_pattern_spells() -> None:
+    assert pattern_words(r"(?<!no )\b(cough|vomit\w*) (up )?blood(?! test)") == ["cough", "up", "blood", "vomit*"]
+    assert pattern_words(r"\b(hemorrhag|haemorrhag)\w*") == ["hemorrhag*", "haemorrhag*"]
+    assert set(pattern_words(r"\blabou?red (breathing|breath)")) == {"laboured", "labored", "breathing", "breath"}
+
+
+def test_every_word_of_every_safety_trigger_can_be_heard(library: Library) -> None:
+    words = build_vocabulary(library).words()
+    missing = {w for kind in load_safety().values() for pat in kind for w in pattern_words(pat.pattern)} - words
+    assert not {w for w in missing if not w.endswith("*") and w.isalpha()}, missing
+
+
+def test_lookarounds_add_no_words() -> None:
+    assert pattern_phrases(r"(?<!history of )\bseizures?\b(?!.{0,12}\b(years|months) ago)") == ["seizures", "seizure"]
+    assert pattern_phrases(r"\b(take|(?<!am )taking) all\b(?! as (prescribed|told))") == ["take all", "taking all"]
 
 
 def test_stems_are_completed_with_the_words_a_recognizer_knows() -> None:

@@ -139,7 +139,25 @@ def with_contractions(sentence: str) -> list[str]:
     return [sentence] if short == sentence else [sentence, short]
 
 
-def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+Joiner = Callable[[list[str], list[str], int], list[str]]
+
+
+def _group_end(pattern: str, i: int) -> int:
+    """Index of the ')' that closes the group opened at ``i`` (or the end)."""
+    depth = 0
+    while i < len(pattern):
+        if pattern[i] == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(pattern[i], 0)
+        if depth == 0:
+            return i
+        i += 1
+    return len(pattern)
+
+
+def _expand(pattern: str, i: int, limit: int, join: Joiner) -> tuple[list[str], int]:
     """Expand a regular expression's alternatives from ``i`` to the closing ')' (or the end)."""
     alts: list[list[str]] = [[""]]
     while i < len(pattern):
@@ -150,9 +168,12 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
             if nxt == "b":
                 continue
             piece = [" "] if nxt == "s" else [_ANY_WORD] if nxt == "w" else [_GAP] if nxt.isalpha() else [nxt]
+        elif pattern.startswith(_LOOKAROUNDS, i):
+            i = _group_end(pattern, i) + 1  # a lookaround matches no words of its own
+            continue
         elif c == "(":
             j = i + 3 if pattern.startswith("(?:", i) else i + 1
-            piece, i = _expand(pattern, j, limit)
+            piece, i = _expand(pattern, j, limit, join)
             i += 1
         elif c == ")":
             break
@@ -180,16 +201,57 @@ def _expand(pattern: str, i: int, limit: int) -> tuple[list[str], int]:
         if i < len(pattern) and pattern[i] == "?":
             piece = piece if piece == [" "] else piece + [""]  # an optional space still parts two words
             i += 1
-        alts[-1] = [a + p for a in alts[-1] for p in piece][:limit]
-    return [a for alt in alts for a in alt], i
+        alts[-1] = join(alts[-1], piece, limit)
+    return _interleaved(alts), i
 
 
-def pattern_phrases(pattern: str, limit: int = 80) -> list[str]:
+def _joined(heads: list[str], tails: list[str], limit: int) -> list[str]:
+    """Every head followed by every tail, at most ``limit``, in order of head index plus tail index, so
+    that a cut keeps later heads too rather than only the first head with every tail."""
+    out: list[str] = []
+    for total in range(len(heads) + len(tails) - 1):
+        for h in range(max(0, total - len(tails) + 1), min(total, len(heads) - 1) + 1):
+            out.append(heads[h] + tails[total - h])
+            if len(out) == limit:
+                return out
+    return out
+
+
+def _paired(heads: list[str], tails: list[str], limit: int) -> list[str]:
+    """Every head followed by every tail, at most ``limit``, each head with a different tail first, so
+    that a cut keeps as many different words as it can."""
+    out: list[str] = []
+    for shift in range(len(tails)):
+        for h, head in enumerate(heads):
+            out.append(head + tails[(h + shift) % len(tails)])
+            if len(out) == limit:
+                return out
+    return out
+
+
+def _interleaved(groups: list[list[str]]) -> list[str]:
+    """The groups' items taken in turn (first of each, then second of each...)."""
+    longest = max(map(len, groups), default=0)
+    return [group[k] for k in range(longest) for group in groups if k < len(group)]
+
+
+def pattern_phrases(pattern: str, limit: int = 40) -> list[str]:
     """Plain phrases a (simple) regular expression matches: alternatives spelled out, wildcards
     treated as breaks, a word's open ending marked as a stem, an optional space kept as a space.
     "\\b(can ?not|unable to) breathe" -> ["can not breathe", "unable to breathe"]; "\\bsuicid\\w*" ->
     ["suicid*"]."""
-    expanded, _ = _expand(pattern, 0, 500)
+    return _spelled(pattern, _joined)[:limit]
+
+
+def pattern_words(pattern: str) -> list[str]:
+    """Every word (or stem) a regular expression spells, including those a cut of
+    :func:`pattern_phrases` leaves out. "\\b(cough|vomit\\w*) (up )?blood" -> ["cough", "up",
+    "blood", "vomit*"]."""
+    return list(dict.fromkeys(w for phrase in _spelled(pattern, _paired) for w in phrase.split()))
+
+
+def _spelled(pattern: str, join: Joiner) -> list[str]:
+    expanded, _ = _expand(pattern, 0, 500, join)
     out: list[str] = []
     for text in expanded:
         text = re.sub(f"(?<=[a-z]){_ANY_WORD}(?=[ {_GAP}]|$)", STEM, text).replace(_ANY_WORD, _GAP)
@@ -197,7 +259,7 @@ def pattern_phrases(pattern: str, limit: int = 80) -> list[str]:
             phrase = " ".join(part.split())
             if phrase and phrase not in out:
                 out.append(phrase)
-    return out[:limit]
+    return out
 
 
 def general_sentences() -> tuple[str, ...]:
@@ -253,8 +315,11 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
     woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
-    safety = _unique((p for patterns in load_safety().values() for pat in patterns for p in pattern_phrases(pat.pattern)),
-                     stems=True)
+    patterns = [pat.pattern for kinds in load_safety().values() for pat in kinds]
+    safety = _unique((p for pat in patterns for p in pattern_phrases(pat)), stems=True)
+    # A word the phrases' cut left out could never be heard: it comes in on its own.
+    heard = {w for p in safety for w in p.split()}
+    safety += tuple(w for w in _unique((w for pat in patterns for w in pattern_words(pat)), stems=True) if w not in heard)
     synonyms = _unique(t for variants in library.synonyms.values() for t in variants)
     return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken,
                       reply_phrases(library, extra_commands), synonyms)
