@@ -529,6 +529,13 @@ def test_paraphrase_accuracy_floors(matcher: Matcher, name: str, answers: float,
     assert missed == []
 
 
+def test_independently_written_safety_statements_and_everyday_near_misses(matcher: Matcher) -> None:
+    data = yaml.safe_load((PARAPHRASES.parent / "safety_probe.yaml").read_text(encoding="utf-8"))
+    routed = {kind: [(q, matcher.match(q).safety) for q in data[kind]] for kind in ("emergency", "crisis", "everyday")}
+    assert [(q, got) for kind in ("emergency", "crisis") for q, got in routed[kind] if got != kind] == []
+    assert [(q, got) for q, got in routed["everyday"] if got is not None] == []
+
+
 # -- robustness -------------------------------------------------------------------------------
 
 
