@@ -191,6 +191,9 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "how do i know if i have a fever",
         "my stool looks black is that the iron tablets",
         "i have a temperature check tomorrow",
+        "is my prescription ready",
+        "the pills are ready at the pharmacy",
+        "i broke my leg last year",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",
         "mets breast cancer what is dead",
@@ -529,8 +532,9 @@ def test_paraphrase_accuracy_floors(matcher: Matcher, name: str, answers: float,
     assert missed == []
 
 
-def test_independently_written_safety_statements_and_everyday_near_misses(matcher: Matcher) -> None:
-    data = yaml.safe_load((PARAPHRASES.parent / "safety_probe.yaml").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", ["safety_probe.yaml", "safety_probe_2.yaml"])
+def test_independently_written_safety_statements_and_everyday_near_misses(matcher: Matcher, name: str) -> None:
+    data = yaml.safe_load((PARAPHRASES.parent / name).read_text(encoding="utf-8"))
     routed = {kind: [(q, matcher.match(q).safety) for q in data[kind]] for kind in ("emergency", "crisis", "everyday")}
     assert [(q, got) for kind in ("emergency", "crisis") for q, got in routed[kind] if got != kind] == []
     assert [(q, got) for q, got in routed["everyday"] if got is not None] == []
