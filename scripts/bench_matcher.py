@@ -7,7 +7,9 @@
 
 Prints, per set: answers routed to the right section, commands, out-of-scope questions given a
 section (false accepts), safety recall; then the median, p95 and worst time of one match() call
-over every utterance of every set, measured with time.perf_counter.
+over every utterance of every set, measured with time.perf_counter. A safety probe set
+(tests/data/safety_probe*.yaml: `emergency`, `crisis`, `everyday` lists) gets its own figures:
+statements given their own message, any safety message, and everyday sentences that raised one.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from voice_guide.content import load_library  # noqa: E402
+from voice_guide.errors import ContentError  # noqa: E402
 from voice_guide.evaluation import Report, evaluate, load_cases  # noqa: E402
 from voice_guide.matcher import Matcher  # noqa: E402
+from voice_guide.yaml_lines import load_yaml  # noqa: E402
 
 DEFAULT_SETS = [REPO.parent / "shared" / "eval" / "dev_questions.yaml", REPO / "tests" / "data" / "paraphrases.yaml"]
 
@@ -32,6 +36,23 @@ DEFAULT_SETS = [REPO.parent / "shared" / "eval" / "dev_questions.yaml", REPO / "
 def _figure(report: Report, kind: str) -> str:
     ok, n = report.by_kind.get(kind, [0, 0])
     return f"{ok}/{n} ({100 * ok / n:.1f}%)" if n else "-"
+
+
+PROBE_KINDS = ("emergency", "crisis", "everyday")
+
+
+def _probe_report(matcher: Matcher, probe: dict[str, list[str]]) -> list[str]:
+    """The safety probe figures, then each statement or sentence routed wrong."""
+    lines, wrong = [], []
+    for kind in ("emergency", "crisis"):
+        got = [(q, matcher.match(q).safety) for q in probe[kind]]
+        own, any_ = sum(g == kind for _, g in got), sum(g is not None for _, g in got)
+        lines.append(f"  {kind:<16} {own}/{len(got)} given their own message, {any_}/{len(got)} any safety message")
+        wrong += [f"    miss: {q!r} expected {kind}, got {g}" for q, g in got if g != kind]
+    alarms = [(q, g) for q in probe["everyday"] for g in [matcher.match(q).safety] if g is not None]
+    lines.append(f"  everyday         {len(alarms)}/{len(probe['everyday'])} raised a safety message")
+    wrong += [f"    alarm: {q!r} got {g}" for q, g in alarms]
+    return lines + wrong
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,7 +71,16 @@ def main(argv: list[str] | None = None) -> int:
 
     texts: list[str] = []
     for path in paths:
-        cases = load_cases(path)
+        try:
+            data = load_yaml(path)
+            if isinstance(data, dict) and set(data) == set(PROBE_KINDS):
+                print(f"\n{path.name}", *_probe_report(matcher, data), sep="\n")
+                texts.extend(q for kind in PROBE_KINDS for q in data[kind])
+                continue
+            cases = load_cases(path)
+        except (ContentError, OSError) as exc:
+            print(f"bench_matcher: {exc}", file=sys.stderr)
+            return 2
         report = evaluate(matcher, cases)
         texts.extend(c.text for c in cases)
         fa, n_oos = report.out_of_scope_given_section, report.by_kind.get("out_of_scope", [0, 0])[1]
