@@ -7,7 +7,7 @@
 
 Prints, per set: answers routed to the right section, commands, out-of-scope questions given a
 section (false accepts), safety recall; then the median, p95 and worst time of one match() call
-over every utterance of every set, measured with time.perf_counter. A safety probe set
+over every utterance of every labelled set, measured with time.perf_counter. A safety probe set
 (tests/data/safety_probe*.yaml: `emergency`, `crisis`, `everyday` lists) gets its own figures:
 statements given their own message, any safety message, and everyday sentences that raised one.
 """
@@ -39,6 +39,17 @@ def _figure(report: Report, kind: str) -> str:
 
 
 PROBE_KINDS = ("emergency", "crisis", "everyday")
+
+
+def _probe(path: Path, data: dict[str, object]) -> dict[str, list[str]]:
+    """A safety probe set's three lists of sentences, or a ContentError that says what is wrong."""
+    probe = {}
+    for kind in PROBE_KINDS:
+        sentences = data[kind]
+        if not isinstance(sentences, list) or not all(isinstance(q, str) for q in sentences):
+            raise ContentError(str(path), None, f"'{kind}' must be a list of sentences (quote numbers and yes/no)")
+        probe[kind] = sentences
+    return probe
 
 
 def _probe_report(matcher: Matcher, probe: dict[str, list[str]]) -> list[str]:
@@ -73,9 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     for path in paths:
         try:
             data = load_yaml(path)
-            if isinstance(data, dict) and set(data) == set(PROBE_KINDS):
-                print(f"\n{path.name}", *_probe_report(matcher, data), sep="\n")
-                texts.extend(q for kind in PROBE_KINDS for q in data[kind])
+            if isinstance(data, dict) and set(PROBE_KINDS) <= set(data):
+                print(f"\n{path.name}", *_probe_report(matcher, _probe(path, data)), sep="\n")
                 continue
             cases = load_cases(path)
         except (ContentError, OSError) as exc:
@@ -100,9 +110,10 @@ def main(argv: list[str] | None = None) -> int:
             matcher.match(text)
             timings.append(1000 * (time.perf_counter() - t0))
     timings.sort()
-    p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
-    print(f"\nmatch time over {len(texts)} utterances x {max(1, args.repeat)}: "
-          f"median {statistics.median(timings):.3f} ms, p95 {p95:.3f} ms, max {timings[-1]:.3f} ms")
+    if timings:
+        p95 = timings[min(len(timings) - 1, int(0.95 * len(timings)))]
+        print(f"\nmatch time over {len(texts)} utterances x {max(1, args.repeat)}: "
+              f"median {statistics.median(timings):.3f} ms, p95 {p95:.3f} ms, max {timings[-1]:.3f} ms")
 
     walls = []
     for _ in range(5):

@@ -55,6 +55,12 @@ def test_pattern_words_are_every_word_a_pattern_spells() -> None:
     assert set(pattern_words(r"\blabou?red (breathing|breath)")) == {"laboured", "labored", "breathing", "breath"}
 
 
+def test_pattern_words_reach_every_alternative_of_a_long_list() -> None:
+    tails = [f"w{n}" for n in range(120)]
+    words = pattern_words(r"\b(my|his|her|their|the) (\w+ )?(" + "|".join(tails) + ")")
+    assert set(tails) <= set(words)
+
+
 def test_every_word_of_every_safety_trigger_can_be_heard(library: Library) -> None:
     words = build_vocabulary(library).words()
     missing = {w for kind in load_safety().values() for pat in kind for w in pattern_words(pat.pattern)} - words

@@ -218,12 +218,13 @@ def _joined(heads: list[str], tails: list[str], limit: int) -> list[str]:
 
 
 def _paired(heads: list[str], tails: list[str], limit: int) -> list[str]:
-    """Every head followed by every tail, at most ``limit``, each head with a different tail first, so
-    that a cut keeps as many different words as it can."""
+    """Heads followed by tails, at most ``limit``: each pass gives every head a tail no earlier pass
+    used, until every tail has been used, so a cut keeps as many different words as it can."""
     out: list[str] = []
-    for shift in range(len(tails)):
+    for start in range(0, max(len(tails), 1), max(len(heads), 1)):
         for h, head in enumerate(heads):
-            out.append(head + tails[(h + shift) % len(tails)])
+            if tails:
+                out.append(head + tails[(start + h) % len(tails)])
             if len(out) == limit:
                 return out
     return out
