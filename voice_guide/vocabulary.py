@@ -221,10 +221,11 @@ def _paired(heads: list[str], tails: list[str], limit: int) -> list[str]:
     """Heads followed by tails, at most ``limit``: each pass gives every head a tail no earlier pass
     used, until every tail has been used, so a cut keeps as many different words as it can."""
     out: list[str] = []
-    for start in range(0, max(len(tails), 1), max(len(heads), 1)):
+    if not heads or not tails:
+        return out
+    for start in range(0, len(tails), len(heads)):
         for h, head in enumerate(heads):
-            if tails:
-                out.append(head + tails[(start + h) % len(tails)])
+            out.append(head + tails[(start + h) % len(tails)])
             if len(out) == limit:
                 return out
     return out
@@ -253,14 +254,11 @@ def pattern_words(pattern: str) -> list[str]:
 
 def _spelled(pattern: str, join: Joiner) -> list[str]:
     expanded, _ = _expand(pattern, 0, 500, join)
-    out: list[str] = []
+    out: dict[str, None] = {}  # in order, without repeats
     for text in expanded:
         text = re.sub(f"(?<=[a-z]){_ANY_WORD}(?=[ {_GAP}]|$)", STEM, text).replace(_ANY_WORD, _GAP)
-        for part in text.split(_GAP):
-            phrase = " ".join(part.split())
-            if phrase and phrase not in out:
-                out.append(phrase)
-    return out
+        out.update((phrase, None) for phrase in (" ".join(part.split()) for part in text.split(_GAP)) if phrase)
+    return list(out)
 
 
 def general_sentences() -> tuple[str, ...]:
