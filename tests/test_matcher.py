@@ -162,6 +162,41 @@ def test_asking_the_guide_to_stop_is_no_crisis(matcher: Matcher, said: str) -> N
     assert (m.kind, m.command) == (Kind.COMMAND, "stop"), m
 
 
+def test_safety_parts_are_spelled_out_once_for_every_pattern(monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.safety as safety
+
+    data = {"parts": {"pills": "pills|tablets"}, "emergency": ["took all my ({{pills}})"], "crisis": ["save my ({{pills}})"]}
+    monkeypatch.setattr(safety, "load_data", lambda name: data)
+    screen = safety.SafetyScreen()
+    assert (screen.kind("i took all my tablets"), screen.kind("save my pills"), screen.kind("took all my {{pills}}")) == (
+        "emergency", "crisis", None)
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        ({"emergency": ["took all my ({{pills}})"]}, "no part named 'pills'"),
+        ({"parts": ["pills"], "emergency": []}, "'parts' must map names"),
+        ({"emergency": ["took all (my"]}, "is not a valid pattern"),
+    ],
+)
+def test_a_broken_safety_file_is_a_one_line_content_error(monkeypatch: pytest.MonkeyPatch, data: dict, said: str) -> None:
+    import voice_guide.safety as safety
+    from voice_guide.errors import ContentError
+
+    monkeypatch.setattr(safety, "load_data", lambda name: data)
+    with pytest.raises(ContentError, match=said) as raised:
+        safety.load_safety()
+    assert "\n" not in str(raised.value) and str(raised.value).startswith("voice_guide/data/safety.yaml")
+
+
+def test_every_shared_safety_part_is_used() -> None:
+    from voice_guide.data_files import load_data
+
+    text = "\n".join(str(p) for kind, patterns in load_data("safety.yaml").items() if kind != "parts" for p in patterns)
+    assert all(f"{{{{{name}}}}}" in text for name in load_data("safety.yaml")["parts"])
+
+
 def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
     assert matcher.match("stop i can't breathe").kind is Kind.SAFETY
     assert matcher.match("help").kind is Kind.COMMAND

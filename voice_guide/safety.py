@@ -9,13 +9,38 @@ from __future__ import annotations
 import re
 
 from voice_guide.data_files import load_data, texts
+from voice_guide.errors import ContentError
 
 SAFETY_KINDS = ("emergency", "crisis")
 
 
+_PART = re.compile(r"\{\{(\w+)\}\}")
+"""A named part in a pattern, "{{adhere}}": ``parts`` in safety.yaml spells it out once for every pattern."""
+
+
 def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = load_data("safety.yaml")
-    return {kind: tuple(re.compile(p) for p in texts(patterns, f"safety.yaml ({kind})")) for kind, patterns in data.items()}
+    data = dict(load_data("safety.yaml"))
+    parts = data.pop("parts", None) or {}
+    if not isinstance(parts, dict):
+        raise ContentError("voice_guide/data/safety.yaml", None, "'parts' must map names to pattern pieces")
+    pieces = dict(zip(parts, texts(parts.values(), "safety.yaml (parts)")))
+    return {kind: tuple(_compiled(p, pieces, kind) for p in texts(patterns, f"safety.yaml ({kind})"))
+            for kind, patterns in data.items()}
+
+
+def _compiled(pattern: str, parts: dict[str, str], kind: str) -> re.Pattern[str]:
+    """The pattern with its named parts spelled out, compiled."""
+
+    def spelled(found: re.Match[str]) -> str:
+        name = found.group(1)
+        if name not in parts:
+            raise ContentError("voice_guide/data/safety.yaml", None, f"{kind}: no part named {name!r} under 'parts'")
+        return parts[name]
+
+    try:
+        return re.compile(_PART.sub(spelled, pattern))
+    except re.error as exc:
+        raise ContentError("voice_guide/data/safety.yaml", None, f"{kind}: {pattern[:60]!r} is not a valid pattern ({exc})") from exc
 
 
 class SafetyScreen:
