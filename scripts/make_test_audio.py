@@ -39,20 +39,27 @@ NOISE_FLOOR_DBFS = -66.0
 
 
 def speak(text: str, voice: str = "en-us", wpm: int = 150) -> np.ndarray:
-    """``text`` spoken at 16 kHz. ``voice`` is an espeak-ng voice, or "flite:NAME" for a flite voice
-    (slt, rms, awb, kal16: diphone and statistical voices, closer to a person than espeak's formants;
-    flite speaks at its own rate, ``wpm`` is ignored)."""
-    engine, _, name = voice.rpartition(":") if voice.startswith("flite:") else ("espeak-ng", "", voice)
+    """``text`` spoken at 16 kHz. ``voice`` is an espeak-ng voice, "flite:NAME" for a flite voice
+    (slt, rms, awb, kal16: diphone and statistical voices, closer to a person than espeak's formants)
+    or "festival:NAME" for a festival voice (ked_diphone from festvox-kdlpc16k, cmu_us_slt_arctic_hts
+    from festvox-us-slt-hts: speakers and synthesis no test uses). flite and festival speak at their
+    own rate; ``wpm`` is ignored."""
+    kind, _, name = voice.partition(":") if voice.startswith(("flite:", "festival:")) else ("espeak-ng", "", voice)
+    engine = "text2wave" if kind == "festival" else kind
     if shutil.which(engine) is None:
-        raise SystemExit(f"make_test_audio: {engine} is not installed (sudo apt-get install {engine})")
+        package = "festival and the voice's festvox package" if kind == "festival" else engine
+        raise SystemExit(f"make_test_audio: {engine} is not installed (sudo apt-get install {package})")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.wav"
-        if engine == "flite":
+        if kind == "flite":
             command = ["flite", "-voice", name, "-t", text, "-o", str(path)]
+        elif kind == "festival":
+            (Path(tmp) / "s.txt").write_text(text, encoding="utf-8")
+            command = ["text2wave", "-eval", f"(voice_{name})", str(Path(tmp) / "s.txt"), "-o", str(path)]
         else:
             command = ["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(path), text]
         subprocess.run(command, check=True, capture_output=True)
-        return pcm_to_float(read_wav(path).audio)
+        return pcm_to_float(read_wav(path).resampled(RATE).audio)
 
 
 OPENERS = ("um", "uh", "so um", "hmm", "uh so")
