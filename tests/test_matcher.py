@@ -138,6 +138,8 @@ CRISES = [
     "i feel like taking all my pills at once",
     "i have my pills lined up and my doctor does not know",
     "i'm going to take all my morphine tonight and not wake up",
+    "i want to go to sleep forever",
+    "i just want to fall asleep and be done with it all",
 ]
 
 
@@ -238,6 +240,11 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "the pills are ready at the pharmacy",
         "i broke my leg last year",
         "i don't know where i'm supposed to go for my appointment",
+        # trouble sleeping is common in treatment
+        "i can't fall asleep and it's driving me mad",
+        "i go to sleep and wake up at three every night",
+        "i fell asleep and missed my appointment",
+        "i have trouble going to sleep and staying asleep",
         "my kids are confused and scared about my diagnosis",
         "the surgeon took them all out during surgery",
         "my pills get stuck in my throat, can i crush them",
