@@ -75,3 +75,24 @@ def test_a_command_phrase_with_one_stray_word_is_still_the_command(matcher: Matc
 def test_a_stray_word_must_not_be_a_topic_and_a_question_stays_a_question(matcher: Matcher, said: str) -> None:
     m = matcher.match(said)
     assert m.kind is not Kind.COMMAND, m
+
+
+@pytest.mark.parametrize(
+    ("heard", "slip", "section"),
+    [
+        ("kill this be a new type of cancer", "kill", "second-primary"),  # "could this be ..."
+        ("what tests organ when cancer chills not somewhere new", "chills", "diagnosis"),  # "... shows up somewhere new"
+    ],
+)
+def test_a_safety_word_in_a_misheard_question_counts_less_than_another_unknown_word(
+        matcher: Matcher, heard: str, slip: str, section: str) -> None:
+    m = matcher.match(heard)
+    assert m.kind is Kind.ANSWER and m.section == section, m
+    everyday = matcher.match(heard.replace(slip, "lobby"))
+    assert everyday.kind is not Kind.ANSWER and everyday.score < m.score, everyday
+
+
+@pytest.mark.parametrize("said", ["can chemo make me faint", "is the cancer in my brain going to kill me",
+                                  "after my biopsy my arm is swollen is that normal"])
+def test_questions_outside_the_pack_with_safety_words_are_still_not_answered(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is not Kind.ANSWER

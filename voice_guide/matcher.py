@@ -31,6 +31,7 @@ from voice_guide.frames import ALTERNATIVES, Frame, alternatives_at, frame_of, f
 from voice_guide.not_covered import NotCovered
 from voice_guide.safety import SafetyScreen
 from voice_guide.text import STOPWORDS, clean, question_start, stem
+from voice_guide.vocabulary import pattern_words
 
 __all__ = ["CHOICE_COMMANDS", "GLOBAL_COMMANDS", "Kind", "Match", "Matcher"]
 """The command lists are also imported from here by the dialogue."""
@@ -121,6 +122,9 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = self.settings.unknown_weight * math.log((n + 1) / 0.5)
         """A word no section knows counts against every section, as much as the rarest word counts for one."""
+        self.safety_stems = frozenset(stem(w) for kind in self.safety.patterns.values() for p in kind
+                                      for w in pattern_words(p.pattern))
+        """Stems of the words the safety triggers spell: unknown, they count ``safety_word_weight`` as much."""
         self._sections = [self._index(s, examples, answer) for s, examples, answer in raw]
 
     def _index(self, section: Section, examples: list[set[str]], answer: set[str]) -> _SectionIndex:
@@ -148,7 +152,7 @@ class Matcher:
         )
 
     def _weights(self, features: Iterable[str], boost: dict[str, float] | None = None) -> dict[str, float]:
-        """Unit vector of idf weights; unknown words weigh ``unknown_idf``, unknown pairs nothing.
+        """Unit vector of idf weights; unknown words weigh ``unknown_idf`` (safety words less), unknown pairs nothing.
 
         ``boost`` multiplies the weight of some features (those of the question after a story).
         """
@@ -157,7 +161,7 @@ class Matcher:
             if t in self.idf:
                 weights[t] = self.idf[t]
             elif t.startswith("?"):
-                weights[t] = self.unknown_idf
+                weights[t] = self.unknown_idf * (self.settings.safety_word_weight if t[1:] in self.safety_stems else 1.0)
             if boost and t in boost and t in weights:
                 weights[t] *= boost[t]
         return _unit(weights)
