@@ -27,6 +27,9 @@ def test_split_and_misheard_words_are_repaired(matcher: Matcher, heard: str, sec
 def test_real_word_pairs_are_not_joined(matcher: Matcher) -> None:
     words = matcher.vocab.join_splits("my liver is it breast cancer".split())
     assert words == ["my", "liver", "is", "it", "breast", "cancer"]
+    # a small word joins only into a word as written: "be alive" is not "believe" (#doubt)
+    assert matcher.vocab.join_splits("will i be alive next year".split()) == "will i be alive next year".split()
+    assert matcher.match("will i be alive next year").kind is not Kind.ANSWER
 
 
 @pytest.mark.parametrize(

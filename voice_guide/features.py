@@ -157,7 +157,9 @@ class TextFeatures:
                 a, b = words[i], words[i + 1]
                 weak = all((w not in self.known or len(w) <= 4) and w.isalpha() for w in (a, b))
                 if weak and len(a + b) >= 5:
-                    joined = a + b if a + b in self.known else self.repair(a + b)
+                    # A small word joins only into a word as written: "be alive" is no slip of "believe".
+                    exact = a + b in self.known
+                    joined = a + b if exact or a in STOPWORDS or b in STOPWORDS else self.repair(a + b)
                     if joined in self.known and len(joined) >= 5:
                         out.append((i, joined))
                         i += 2
