@@ -43,11 +43,11 @@ def speak(text: str, voice: str = "en-us", wpm: int = 150) -> np.ndarray:
     (slt, rms, awb, kal16: diphone and statistical voices, closer to a person than espeak's formants)
     or "festival:NAME" for a festival voice (ked_diphone from festvox-kdlpc16k, cmu_us_slt_arctic_hts
     from festvox-us-slt-hts: speakers and synthesis no test uses). flite and festival speak at their
-    own rate; ``wpm`` is ignored."""
+    own rate; ``wpm`` is ignored. Audio is read at 16 kHz whatever rate the synthesizer writes."""
     kind, _, name = voice.partition(":") if voice.startswith(("flite:", "festival:")) else ("espeak-ng", "", voice)
     engine = "text2wave" if kind == "festival" else kind
     if shutil.which(engine) is None:
-        package = "festival and the voice's festvox package" if kind == "festival" else engine
+        package = "festival festvox-kdlpc16k festvox-us-slt-hts" if kind == "festival" else engine
         raise SystemExit(f"make_test_audio: {engine} is not installed (sudo apt-get install {package})")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.wav"
@@ -59,7 +59,10 @@ def speak(text: str, voice: str = "en-us", wpm: int = 150) -> np.ndarray:
         else:
             command = ["espeak-ng", "-v", voice, "-s", str(wpm), "-w", str(path), text]
         subprocess.run(command, check=True, capture_output=True)
-        return pcm_to_float(read_wav(path).resampled(RATE).audio)
+        if not path.exists():  # text2wave exits 0 without a file when the voice is not installed
+            raise SystemExit(f"make_test_audio: {voice} did not speak; is its voice installed? (ked_diphone: "
+                             "apt-get install festvox-kdlpc16k; cmu_us_slt_arctic_hts: festvox-us-slt-hts)")
+        return pcm_to_float(read_wav(path).audio)
 
 
 OPENERS = ("um", "uh", "so um", "hmm", "uh so")

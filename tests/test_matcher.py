@@ -140,6 +140,11 @@ CRISES = [
     "i'm going to take all my morphine tonight and not wake up",
     "i want to go to sleep forever",
     "i just want to fall asleep and be done with it all",
+    "i want to go to sleep and wake up in heaven",
+    "i want to fall asleep and then just be gone",
+    "i want to go to sleep and dream forever",
+    "i can't go to sleep and face another day of this",
+    "if only i could go to sleep and not wake up",
 ]
 
 
@@ -180,6 +185,8 @@ def test_safety_parts_are_spelled_out_once_for_every_pattern(monkeypatch: pytest
         ({"emergency": ["took all my ({{pills}})"]}, "no part named 'pills'"),
         ({"parts": ["pills"], "emergency": []}, "'parts' must map names"),
         ({"emergency": ["took all (my"]}, "is not a valid pattern"),
+        ({"parts": {"a": "x{{b}}", "b": "y"}, "emergency": ["{{a}}"]}, "still has '{{'"),
+        ({"parts": {"as-told": "x"}, "emergency": ["{{as-told}}"]}, "still has '{{'"),
     ],
 )
 def test_a_broken_safety_file_is_a_one_line_content_error(monkeypatch: pytest.MonkeyPatch, data: dict, said: str) -> None:
@@ -245,6 +252,10 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i go to sleep and wake up at three every night",
         "i fell asleep and missed my appointment",
         "i have trouble going to sleep and staying asleep",
+        "i go to sleep and i wake up soaked in sweat",
+        "i have a hard time falling asleep and staying asleep",
+        "can i go to sleep and skip my evening dose",
+        "i fall asleep and have nightmares",
         "my kids are confused and scared about my diagnosis",
         "the surgeon took them all out during surgery",
         "my pills get stuck in my throat, can i crush them",

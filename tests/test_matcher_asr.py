@@ -27,9 +27,15 @@ def test_split_and_misheard_words_are_repaired(matcher: Matcher, heard: str, sec
 def test_real_word_pairs_are_not_joined(matcher: Matcher) -> None:
     words = matcher.vocab.join_splits("my liver is it breast cancer".split())
     assert words == ["my", "liver", "is", "it", "breast", "cancer"]
-    # a small word joins only into a word as written: "be alive" is not "believe" (#doubt)
+    # an everyday word is a word too: "be alive" is not "believe" (#doubt, second opinions)
     assert matcher.vocab.join_splits("will i be alive next year".split()) == "will i be alive next year".split()
     assert matcher.match("will i be alive next year").kind is not Kind.ANSWER
+
+
+@pytest.mark.parametrize(("heard", "joined"), [("what does my on collagist do", "oncologist"),
+                                               ("has it me tastes to my bones", "metastases")])
+def test_a_small_word_still_joins_a_split_word(matcher: Matcher, heard: str, joined: str) -> None:
+    assert joined in matcher.vocab.join_splits(heard.split())
 
 
 @pytest.mark.parametrize(
@@ -93,6 +99,11 @@ def test_a_safety_word_in_a_misheard_question_counts_less_than_another_unknown_w
     assert m.kind is Kind.ANSWER and m.section == section, m
     everyday = matcher.match(heard.replace(slip, "lobby"))
     assert everyday.kind is not Kind.ANSWER and everyday.score < m.score, everyday
+
+
+def test_a_safety_word_spelled_as_a_stem_counts_less_too(matcher: Matcher) -> None:
+    assert "wheez" in matcher.safety_prefixes
+    assert matcher._is_safety_word("wheez") and matcher._is_safety_word("wheezi") and not matcher._is_safety_word("weather")
 
 
 @pytest.mark.parametrize("said", ["can chemo make me faint", "is the cancer in my brain going to kill me",

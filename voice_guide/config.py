@@ -35,10 +35,11 @@ class MatchSettings:
     """How much a word no section knows counts against every section, relative to the rarest word.
     Everyday words (data/neutral.yaml) count for nothing either way."""
     safety_word_weight: float = 0.5
-    """... and a word no section knows that a safety trigger spells ("kill", "choked", "tablets"),
-    this share of that. The recognizers listen hard for the safety phrases, so misheard questions
-    come out with their words ("can my biopsy slides guilt leg"); those words say little about
-    whether the question is outside the pack. Measured on spoken tuning questions (the same
+    """... and a word no section knows that a safety trigger spells, this share of that: "kill",
+    "choked", "tablets", but also the everyday words of the triggers ("husband", "today", "car").
+    The recognizers listen hard for the safety phrases, so misheard questions come out with their
+    words ("kill this be a new type of cancer"); those words say little about whether the question
+    is outside the pack. Measured on spoken tuning questions (the same
     hearings read with 1.0 and 0.5): espeak voices 448 -> 463/604 answers routed right, out of scope
     given a section 9 -> 13/180; flite voices 426 -> 429/453, 10/135 unchanged; flite voices in 10 dB
     babble 299 -> 311/453. Typed sets unchanged (no out-of-scope question given a section); 0.3 gave

@@ -139,9 +139,10 @@ class TextFeatures:
     def _joined(self, words: Sequence[str]) -> list[tuple[int, str]]:
         """``join_splits`` with each word's position in the input.
 
-        Two neighbours are joined only when neither is a longer word the library knows and the
-        joined form is a library word of five letters or more ("up set"), or repairs to one. A run
-        of single letters is joined when it spells a word the library knows ("m b c").
+        Two neighbours are joined only when neither is a longer word the library or everyday talk
+        (data/neutral.yaml) knows ("be alive" stays apart) and the joined form is a library word of
+        five letters or more ("up set"), or repairs to one. A run of single letters is joined when
+        it spells a word the library knows ("m b c").
         """
         out: list[tuple[int, str]] = []
         i = 0
@@ -155,11 +156,9 @@ class TextFeatures:
                 continue
             if i + 1 < len(words):
                 a, b = words[i], words[i + 1]
-                weak = all((w not in self.known or len(w) <= 4) and w.isalpha() for w in (a, b))
+                weak = all((w not in self.known and stem(w) not in self.neutral or len(w) <= 4) and w.isalpha() for w in (a, b))
                 if weak and len(a + b) >= 5:
-                    # A small word joins only into a word as written: "be alive" is no slip of "believe".
-                    exact = a + b in self.known
-                    joined = a + b if exact or a in STOPWORDS or b in STOPWORDS else self.repair(a + b)
+                    joined = a + b if a + b in self.known else self.repair(a + b)
                     if joined in self.known and len(joined) >= 5:
                         out.append((i, joined))
                         i += 2

@@ -122,9 +122,11 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
         self.unknown_idf = self.settings.unknown_weight * math.log((n + 1) / 0.5)
         """A word no section knows counts against every section, as much as the rarest word counts for one."""
-        self.safety_stems = frozenset(stem(w) for kind in self.safety.patterns.values() for p in kind
-                                      for w in pattern_words(p.pattern))
+        spelled = {w for kind in self.safety.patterns.values() for p in kind for w in pattern_words(p.pattern)}
+        self.safety_stems = frozenset(stem(w) for w in spelled if not w.endswith("*"))
         """Stems of the words the safety triggers spell: unknown, they count ``safety_word_weight`` as much."""
+        self.safety_prefixes = tuple(sorted(w.rstrip("*") for w in spelled if w.endswith("*")))
+        """... and the beginnings they spell as stems ("wheez*": wheezing, wheezes)."""
         self._sections = [self._index(s, examples, answer) for s, examples, answer in raw]
 
     def _index(self, section: Section, examples: list[set[str]], answer: set[str]) -> _SectionIndex:
@@ -161,10 +163,13 @@ class Matcher:
             if t in self.idf:
                 weights[t] = self.idf[t]
             elif t.startswith("?"):
-                weights[t] = self.unknown_idf * (self.settings.safety_word_weight if t[1:] in self.safety_stems else 1.0)
+                weights[t] = self.unknown_idf * (self.settings.safety_word_weight if self._is_safety_word(t[1:]) else 1.0)
             if boost and t in boost and t in weights:
                 weights[t] *= boost[t]
         return _unit(weights)
+
+    def _is_safety_word(self, root: str) -> bool:
+        return root in self.safety_stems or root.startswith(self.safety_prefixes)
 
     def features_of(self, cleaned: str, start: int | None = None) -> tuple[dict[str, int], Frame | None]:
         """Features with the last position each is found at, and the question's frame (``voice_guide.frames``).

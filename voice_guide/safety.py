@@ -37,8 +37,12 @@ def _compiled(pattern: str, parts: dict[str, str], kind: str) -> re.Pattern[str]
             raise ContentError("voice_guide/data/safety.yaml", None, f"{kind}: no part named {name!r} under 'parts'")
         return parts[name]
 
+    text = _PART.sub(spelled, pattern)
+    if "{{" in text:
+        raise ContentError("voice_guide/data/safety.yaml", None,
+                           f"{kind}: {pattern[:60]!r} still has '{{{{' after its parts are spelled out (a part inside a part, or a name that is not one word)")
     try:
-        return re.compile(_PART.sub(spelled, pattern))
+        return re.compile(text)
     except re.error as exc:
         raise ContentError("voice_guide/data/safety.yaml", None, f"{kind}: {pattern[:60]!r} is not a valid pattern ({exc})") from exc
 
