@@ -145,6 +145,13 @@ CRISES = [
     "i want to go to sleep and dream forever",
     "i can't go to sleep and face another day of this",
     "if only i could go to sleep and not wake up",
+    "i'm ready to go to sleep for good",
+    "if only i could close my eyes and never open them again",
+    "i'd be happy if i never woke up",
+    "i hope i die in my sleep tonight",
+    "i'm ready for the long sleep",
+    "i just want to lie down and never get up again",
+    "i want to go to sleep and wake up with my husband again",
 ]
 
 
@@ -256,6 +263,12 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i have a hard time falling asleep and staying asleep",
         "can i go to sleep and skip my evening dose",
         "i fall asleep and have nightmares",
+        "i don't want to wake up my wife when i get up at night",
+        "i wish i could go to sleep and not wake up at 4am every day",
+        "i want to go to sleep and wake up feeling rested",
+        "i wish i could go to sleep",
+        "i never wake up feeling refreshed",
+        "i can't go to sleep and face another night of hot flushes",
         "my kids are confused and scared about my diagnosis",
         "the surgeon took them all out during surgery",
         "my pills get stuck in my throat, can i crush them",
