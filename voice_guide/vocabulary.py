@@ -15,6 +15,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable, Sequence
 
 from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands
@@ -249,7 +250,13 @@ def pattern_words(pattern: str) -> list[str]:
     """Every word (or stem) a regular expression spells, including those a cut of
     :func:`pattern_phrases` leaves out. "\\b(cough|vomit\\w*) (up )?blood" -> ["cough", "up",
     "blood", "vomit*"]."""
-    return list(dict.fromkeys(w for phrase in _spelled(pattern, _paired) for w in phrase.split()))
+    return list(_pattern_words(pattern))
+
+
+@lru_cache(maxsize=1024)
+def _pattern_words(pattern: str) -> tuple[str, ...]:
+    """``pattern_words``, spelled once per pattern: the vocabulary and the matcher both ask at start-up."""
+    return tuple(dict.fromkeys(w for phrase in _spelled(pattern, _paired) for w in phrase.split()))
 
 
 def _spelled(pattern: str, join: Joiner) -> list[str]:
