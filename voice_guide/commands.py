@@ -5,7 +5,8 @@ After polite words are dropped it must be a run of one command's phrases or patt
 a short utterance with a word nobody knows may be repaired onto a command phrase.
 
 When the utterance is no question either, ``read_with_stray`` lets one stray word stand before
-or after a command phrase, the way a recognizer often hears a short command ("they slower please").
+or after a command phrase, the way a recognizer often hears a short command ("they slower please"),
+or one word of a longer phrase be misheard ("can you a your voice").
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ MAX_FUZZY_COMMAND_WORDS = 5
 """Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
 MAX_STRAY_WORDS = 6
 """Only this short an utterance is read as a command phrase with a stray word at one end."""
+MIN_NEAR_PHRASE_WORDS = 3
+"""Only a command phrase this long may be read with one of its words misheard: "can you a your voice"
+is "can you lower your voice", but "turn it" is no longer "turn it up"."""
 NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
@@ -101,6 +105,9 @@ class CommandReader:
         self._head_words = frozenset(w for head, _ in heads for w in head)
         self._index = {p: name for name, spec in self.specs.items() for p in spec.phrases}
         self.words = frozenset(w for p in self._index for w in p.split())
+        self._long_phrases = tuple(
+            (tuple(p.split()), name) for p, name in self._index.items() if len(p.split()) >= MIN_NEAR_PHRASE_WORDS
+        )
         self._known = is_word
         self._topic = is_topic
 
@@ -153,23 +160,42 @@ class CommandReader:
         return None
 
     def read_with_stray(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
-        """A command phrase with one stray word before or after it: "they slower please", "i'm done tight".
+        """A command phrase with one stray word before or after it ("they slower please"), or with one
+        of its words misheard when it has three or more ("how does this away": "how does this work").
 
-        For an utterance that is no question either. The stray word may not be a topic word
-        ("stop chemo" is not "stop"), a command's head word ("speak more loudly slowly") or, first,
-        a word that asks ("why stop").
+        For an utterance that is no question either. The stray or misheard word may not be a topic
+        word ("stop chemo" is not "stop"), a command's head word ("speak more loudly slowly") or a
+        word that asks ("why stop"; a misheard word anywhere: "why does this work").
         """
         words = cleaned.split()
         if not 2 <= len(words) <= MAX_STRAY_WORDS:
             return None
         names = self._names(allowed)
         for first, stray, rest in ((True, words[0], words[1:]), (False, words[-1], words[:-1])):
-            if self._topic(stray) or stray in self._head_words or (first and stray in _QUESTION_WORDS):
+            if not self._may_stray(stray, asks=first):
                 continue
             name = self.phrased(" ".join(rest), names)
             if name:
                 return name, NEAR_CONFIDENCE
+        for text in self.readings(cleaned):
+            name = self._one_word_off(text.split(), names)
+            if name:
+                return name, NEAR_CONFIDENCE
         return None
+
+    def _may_stray(self, word: str, asks: bool = True) -> bool:
+        return not (self._topic(word) or word in self._head_words or (asks and word in _QUESTION_WORDS))
+
+    def _one_word_off(self, words: list[str], names: list[str]) -> str | None:
+        """The one command with a phrase of ``MIN_NEAR_PHRASE_WORDS`` or more that ``words`` says but
+        for one word, which may stray (see ``read_with_stray``). Two commands that fit: none."""
+        found = set()
+        for phrase, name in self._long_phrases:
+            if name in names and len(phrase) == len(words):
+                off = [i for i, (said, heard) in enumerate(zip(phrase, words)) if said != heard]
+                if len(off) == 1 and self._may_stray(words[off[0]]):
+                    found.add(name)
+        return found.pop() if len(found) == 1 else None
 
     def read(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
         """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""

@@ -268,7 +268,7 @@ class Matcher:
         if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY) and not routed.reason.startswith("not covered"):
             stray = self.reader.read_with_stray(cleaned, STRAY_COMMANDS)
             if stray:
-                return Match(Kind.COMMAND, command=stray[0], score=stray[1], reason="command phrase with a stray word")
+                return Match(Kind.COMMAND, command=stray[0], score=stray[1], reason="command phrase with a stray or misheard word")
         return routed
 
     def route(self, cleaned: str, among: Sequence[str] | None = None, accept: float | None = None) -> Match:
