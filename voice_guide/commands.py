@@ -28,10 +28,11 @@ HEAD_CONFIDENCE = 0.9
 MAX_FUZZY_COMMAND_WORDS = 5
 """Only this short an utterance is repaired onto a command phrase by fuzzy matching."""
 MAX_STRAY_WORDS = 6
-"""Only this short an utterance is read as a command phrase with a stray word at one end."""
+"""Only this short an utterance is read as a command phrase with a stray word at one end, or with
+one of its words misheard."""
 MIN_NEAR_PHRASE_WORDS = 3
 """Only a command phrase this long may be read with one of its words misheard: "can you a your voice"
-is "can you lower your voice", but "turn it" is no longer "turn it up"."""
+is "can you lower your voice", but in a two-word phrase one word is too little to go on."""
 NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
@@ -184,6 +185,8 @@ class CommandReader:
         return None
 
     def _may_stray(self, word: str, asks: bool = True) -> bool:
+        """Whether ``word`` may be the stray or misheard one: no topic word, no command's head word and,
+        where it could ask (``asks``), no word that asks."""
         return not (self._topic(word) or word in self._head_words or (asks and word in _QUESTION_WORDS))
 
     def _one_word_off(self, words: list[str], names: list[str]) -> str | None:
