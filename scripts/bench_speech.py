@@ -31,6 +31,7 @@ import difflib
 import statistics
 import sys
 import time
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -129,18 +130,19 @@ def _init(engine: str, tts: bool, talkers: str = "espeak", cold: bool = False) -
     _STATE["babble"] = babble(90.0, seed=7, talkers=talkers)
 
 
-Job = tuple[int, Case, str, int, float | None, bool]
-"""(index, question, voice, words per minute, babble SNR or None, spoken with hesitations)"""
+Job = tuple[Case, str, int, float | None, bool]
+"""(question, voice, words per minute, babble SNR or None, spoken with hesitations)"""
 
 
 def _run(job: Job) -> dict[str, Any]:
     from voice_guide.dialogue import Dialogue, Heard
     from voice_guide.loop import Loop, LoopSettings
 
-    index, item, voice, wpm, snr, hesitating = job
-    said = hesitant(item.text, seed=index) if hesitating else item.text
+    item, voice, wpm, snr, hesitating = job
+    seed = zlib.crc32(f"{voice}:{wpm}|{item.text}".encode())  # the same whichever other voices and questions run
+    said = hesitant(item.text, seed=seed) if hesitating else item.text
     speech = speak(said, voice, wpm)
-    clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=index)
+    clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=seed)
     rec = _STATE["fresh"]() if "fresh" in _STATE else _STATE["recognizer"]
     before_s, before_audio = rec.seconds, rec.audio_s
     loop = Loop(Dialogue(_STATE["library"], _STATE["matcher"]), rec, _STATE["tts"], DiscardSink(), LoopSettings(greet=False))
@@ -288,22 +290,22 @@ def main() -> int:
     jobs: list[Job] = []
     for voice, wpm in voices:
         for item in items:
-            jobs.append((len(jobs), item, voice, wpm, None, False))
+            jobs.append((item, voice, wpm, None, False))
         if not args.no_babble:
             for item in items:
                 if item.kind == "answer":
-                    jobs.append((len(jobs), item, voice, wpm, args.babble_snr, False))
+                    jobs.append((item, voice, wpm, args.babble_snr, False))
         if args.hesitant:
             for item in items:
                 if item.kind in ("answer", "out_of_scope"):
-                    jobs.append((len(jobs), item, voice, wpm, None, True))
+                    jobs.append((item, voice, wpm, None, True))
     print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers, args.cold)) as pool:
         groups: dict[tuple[str, int, float | None, bool], list[Job]] = {}
         for job in jobs:
-            groups.setdefault((job[2], job[3], job[4], job[5]), []).append(job)
+            groups.setdefault(job[1:], []).append(job)
         rows = [row for group in pool.map(_run_voice, groups.values()) for row in group]
     print(f"bench: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     report(rows, args.misses)

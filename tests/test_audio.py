@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voice_guide.audio import RATE, AudioChunk, Clip, chunk_stream, read_wav, resample, rms_dbfs, silence, wav_bytes
+from voice_guide.audio import RATE, AudioChunk, Clip, chunk_stream, dithered, read_wav, resample, rms_dbfs, silence, wav_bytes
 from voice_guide.errors import AudioFormatError
 
 
@@ -156,3 +156,14 @@ def test_unknown_encoding_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.wav").write_bytes(riff(alaw, b"\x00" * 800))
     with pytest.raises(AudioFormatError, match="unsupported WAV encoding"):
         read_wav(tmp_path / "a.wav")
+
+
+def test_dither_is_one_bit_on_a_quarter_of_the_samples_and_repeats_with_its_seed() -> None:
+    pcm = np.array([0] * 40_000 + [32767] * 1000, "<i2").tobytes()
+    first = dithered(pcm, np.random.default_rng(5))
+    added = np.frombuffer(first, "<i2").astype(np.int32) - np.frombuffer(pcm, "<i2")
+    assert set(np.unique(added[:40_000])) == {0, 1}
+    assert 0.23 < added[:40_000].mean() < 0.27
+    assert added[40_000:].max() == 0  # the loudest sample does not wrap around
+    assert dithered(pcm, np.random.default_rng(5)) == first
+    assert dithered(pcm, np.random.default_rng(6)) != first

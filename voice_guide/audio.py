@@ -74,6 +74,15 @@ class Clip:
         return Clip(float_to_pcm(resample(pcm_to_float(self.audio), self.rate, rate)), rate)
 
 
+def dithered(pcm: bytes, rng: np.random.Generator) -> bytes:
+    """Add one least significant bit to about a quarter of the samples, as pocketsphinx's own dither
+    does, against digitally silent input (files, generated audio), but from the caller's generator:
+    the same generator state gives the same noise, so the same audio is heard the same way."""
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.int32)
+    samples += rng.random(samples.size) < 0.25
+    return np.minimum(samples, 32767).astype("<i2").tobytes()
+
+
 def pcm_to_float(pcm: bytes) -> np.ndarray:
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from voice_guide.audio import RATE, AudioChunk, Clip
+import numpy as np
+
+from voice_guide.audio import RATE, AudioChunk, Clip, dithered
 from voice_guide.errors import EngineError, ModelError
 from voice_guide.pronounce import pronounce
 from voice_guide.protocols import Transcript
@@ -29,6 +31,7 @@ from voice_guide.vocabulary import Vocabulary, language_model_arpa, restrict
 _LOGGER = logging.getLogger(__name__)
 
 _NOT_WORDS = {"<s>", "</s>", "<sil>", "[NOISE]", "<unk>", "[unk]"}
+DITHER_SEED = 0
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,11 @@ class PocketsphinxSettings:
     """Hearings returned per utterance (the best and runner-ups): the dialogue checks runner-ups for
     safety statements; 10 measured 74% -> 80% safety recall on spoken tuning questions, at no cost to answers."""
     dither: bool = True
-    """Tiny noise against digitally silent input (files, generated audio)."""
+    """Tiny noise against digitally silent input (files, generated audio). Added here rather than by
+    pocketsphinx, whose noise runs on from one utterance to the next, so that a hearing depended on
+    how much audio the decoder had heard before (in the benchmark, on which worker took a voice).
+    Here each utterance's noise starts from the same seed: the same audio, heard after the same
+    voice, gets the same hearing."""
     gaussians: int = 8
     """Gaussians scored per frame (pocketsphinx ``topn``; its default 4 is faster, 8 measured better)."""
     remove_noise: bool = True
@@ -107,15 +114,15 @@ class PocketsphinxRecognizer:
         try:
             self._decoder = pocketsphinx.Decoder(
                 hmm=str(hmm), dict=str(dictionary), lm=None, loglevel="FATAL",
-                lw=st.language_weight, wip=st.word_insertion_penalty, dither=st.dither,
+                lw=st.language_weight, wip=st.word_insertion_penalty, dither=False,
                 topn=st.gaussians, pl_window=st.phone_lookahead, remove_noise=st.remove_noise, **dict(st.extra),
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"pocketsphinx could not load its model from {hmm} ({exc}); reinstall pocketsphinx") from exc
         self._in_utterance = False
+        self._noise = np.random.default_rng(DITHER_SEED)
         self._unsettled = st.settle_first
         self._first: list[bytes] = []
-        self._start_cmn: str = self._decoder.get_cmn()
         self._add_pronunciations(vocabulary.words())
         self._add_search(MAIN, vocabulary.corpus(st.domain_weight, st.safety_weight, st.synonym_weight))
         self._add_search(REPLY, vocabulary.reply_corpus(st.domain_weight))
@@ -171,6 +178,9 @@ class PocketsphinxRecognizer:
         if not self._in_utterance:
             self._decoder.start_utt()
             self._in_utterance = True
+            self._noise = np.random.default_rng(DITHER_SEED)
+        if self.settings.dither:
+            audio = dithered(audio, self._noise)
         if self._unsettled:
             self._first.append(audio)
         try:
@@ -223,11 +233,15 @@ class PocketsphinxRecognizer:
         self._unsettled = self.settings.settle_first
 
     def new_speaker(self) -> None:
-        """Forget what the decoder has learned of the voice and microphone (its cepstral mean), as at
-        start-up, and settle again on the next utterance. The benchmark starts each voice this way,
-        so its figures do not depend on which voice a worker heard before."""
+        """Forget what the decoder has learned of the voice and microphone, as at start-up, and settle
+        again on the next utterance. The benchmark starts each voice this way, so its figures do not
+        depend on which voice a worker heard before. Setting the cepstral mean back is not enough:
+        the running sums it is computed from would bring the last voice back at the next update."""
         self.reset()
-        self._decoder.set_cmn(self._start_cmn)
+        try:
+            self._decoder.reinit_feat()
+        except RuntimeError as exc:
+            raise EngineError(f"pocketsphinx could not restart its feature extraction ({exc})") from exc
         self._unsettled = self.settings.settle_first
 
     @staticmethod
