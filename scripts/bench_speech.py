@@ -20,6 +20,7 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
         --babble-talkers flite   # two more speakers (apt-get install festival festvox-kdlpc16k festvox-us-slt-hts)
     python scripts/bench_speech.py --heldout --hesitant --no-babble                  # hesitant speech too
     python scripts/bench_speech.py --heldout --cold --no-babble   # each question the first after start-up
+    python scripts/bench_speech.py --heldout --draw 1   # another draw of the noise: how far figures move with it
 
 Nothing is written to disk except the synthesizers' temporary files (deleted at once).
 """
@@ -130,16 +131,16 @@ def _init(engine: str, tts: bool, talkers: str = "espeak", cold: bool = False) -
     _STATE["babble"] = babble(90.0, seed=7, talkers=talkers)
 
 
-Job = tuple[Case, str, int, float | None, bool]
-"""(question, voice, words per minute, babble SNR or None, spoken with hesitations)"""
+Job = tuple[Case, str, int, float | None, bool, int]
+"""(question, voice, words per minute, babble SNR or None, spoken with hesitations, draw of the noise)"""
 
 
 def _run(job: Job) -> dict[str, Any]:
     from voice_guide.dialogue import Dialogue, Heard
     from voice_guide.loop import Loop, LoopSettings
 
-    item, voice, wpm, snr, hesitating = job
-    seed = zlib.crc32(f"{voice}:{wpm}|{item.text}".encode())  # the same whichever other voices and questions run
+    item, voice, wpm, snr, hesitating, draw = job
+    seed = zlib.crc32(f"{voice}:{wpm}|{item.text}".encode()) + draw  # the same whichever other voices and questions run
     said = hesitant(item.text, seed=seed) if hesitating else item.text
     speech = speak(said, voice, wpm)
     clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=seed)
@@ -283,6 +284,9 @@ def main() -> int:
                         help="hear every question with a recognizer just started (slower: one start-up each)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--draw", type=int, default=0,
+                        help="which draw of the room noise, babble excerpt and hesitations (runs with other draws "
+                             "show how far a figure moves with the noise alone)")
     args = parser.parse_args()
     sets = [HELDOUT] if args.heldout else (args.sets or list(TUNING_SETS))
     items = load_items(sets)
@@ -290,20 +294,20 @@ def main() -> int:
     jobs: list[Job] = []
     for voice, wpm in voices:
         for item in items:
-            jobs.append((item, voice, wpm, None, False))
+            jobs.append((item, voice, wpm, None, False, args.draw))
         if not args.no_babble:
             for item in items:
                 if item.kind == "answer":
-                    jobs.append((item, voice, wpm, args.babble_snr, False))
+                    jobs.append((item, voice, wpm, args.babble_snr, False, args.draw))
         if args.hesitant:
             for item in items:
                 if item.kind in ("answer", "out_of_scope"):
-                    jobs.append((item, voice, wpm, None, True))
+                    jobs.append((item, voice, wpm, None, True, args.draw))
     print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_init, initargs=(args.engine, not args.no_tts, args.babble_talkers, args.cold)) as pool:
-        groups: dict[tuple[str, int, float | None, bool], list[Job]] = {}
+        groups: dict[tuple[str, int, float | None, bool, int], list[Job]] = {}
         for job in jobs:
             groups.setdefault(job[1:], []).append(job)
         rows = [row for group in pool.map(_run_voice, groups.values()) for row in group]
