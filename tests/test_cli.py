@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from voice_guide.audio import silence, write_wav
 from voice_guide.cli.main import main
 
 SECTIONS = {"what-is-mbc", "diagnosis", "common-sites", "emotions", "doctor-questions", "second-opinion",
@@ -95,6 +96,27 @@ def test_ask_writes_the_spoken_reply_to_a_wav(tmp_path: Path) -> None:
         seconds = wav.getnframes() / wav.getframerate()
     # about 45 words at 150 words per minute
     assert 10 < seconds < 40
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_leaves_files_alone(tmp_path: Path) -> None:
+    (tmp_path / "replies").mkdir()
+    proc = run(["ask", "--wav", str(tmp_path / "replies"), "can i get a second opinion"])
+    assert proc.returncode == 73
+    assert proc.stderr.strip().count("\n") == 0 and "it is a folder" in proc.stderr
+    recording = tmp_path / "visitor.wav"
+    write_wav(recording, silence(1.0))
+    before = recording.read_bytes()
+    proc = run(["listen", "--input", str(recording), "--output", str(recording)])
+    assert proc.returncode == 73 and "also the input" in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0
+    assert recording.read_bytes() == before
+
+
+def test_a_wrong_flag_is_one_line_that_says_where_help_is() -> None:
+    proc = run(["listen", "--rate", "fast"])
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "invalid int value" in proc.stderr
+    assert "voice-guide listen --help" in proc.stderr
 
 
 def test_explain_shows_scores(capsys: pytest.CaptureFixture[str]) -> None:

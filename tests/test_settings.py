@@ -47,6 +47,7 @@ def test_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyP
         ("volume: 0.95\nvolume_cap: 0.5\n", 1, "above volume_cap"),
         ("idle_timeout_s: 30\nidle_warning_s: 40\n", 2, "shorter than"),
         ("mode: [unclosed\nvolume: 0.5\n", 2, "YAML syntax"),
+        ("mode: wake\nwake_phrase: '!!!'\n", 2, "must have words"),
     ],
 )
 def test_bad_settings_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:

@@ -46,6 +46,12 @@ class EngineError(VoiceGuideError):
     exit_code = 6
 
 
+class OutputError(VoiceGuideError):
+    """An output file or folder cannot be written there."""
+
+    exit_code = 73
+
+
 class AudioFormatError(VoiceGuideError):
     """Audio input could not be read."""
 

@@ -103,8 +103,8 @@ def _check_values(s: GuideSettings, path: str, lines: LineDict | None) -> None:
         fail("idle_warning_s", "must be shorter than idle_timeout_s")
     if s.volume > s.volume_cap:
         fail("volume", f"{s.volume} is above volume_cap {s.volume_cap}")
-    if not s.wake_phrase.strip():
-        fail("wake_phrase", "must not be empty")
+    if not any(ch.isalpha() for ch in s.wake_phrase):
+        fail("wake_phrase", "must have words in it, e.g. 'hey guide'")
 
 
 def _coerce(key: str, value: Any, default: Any, path: str, line: int | None) -> Any:

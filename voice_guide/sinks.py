@@ -8,20 +8,26 @@ from pathlib import Path
 from typing import Iterable
 
 from voice_guide.audio import WIDTH, AudioChunk, Clip, resample, pcm_to_float, float_to_pcm
+from voice_guide.output_file import ReplacingFile, writable_path
 
 
 class WavFileSink:
-    """Writes everything played to one mono 16-bit WAV file at ``rate`` (opened lazily)."""
+    """Writes everything played to one mono 16-bit WAV file at ``rate``. The path is checked at once;
+    the file is written whole or not at all (see ``voice_guide.output_file``): closing after nothing
+    was played, e.g. on Ctrl-C before the first reply, leaves a file already there as it was."""
 
-    def __init__(self, path: str | Path, rate: int = 22050) -> None:
-        self.path = Path(path)
+    def __init__(self, path: str | Path, rate: int = 22050, inputs: Iterable[str | Path | None] = ()) -> None:
+        self.path = writable_path(path, inputs)
         self.rate = rate
+        self._file: ReplacingFile | None = None
         self._wav: wave.Wave_write | None = None
+        self._closed = False
         self.seconds = 0.0
 
     def _open(self) -> wave.Wave_write:
         if self._wav is None:
-            wav = wave.open(str(self.path), "wb")
+            self._file = ReplacingFile(self.path)
+            wav = wave.open(self._file.stream, "wb")
             wav.setnchannels(1)
             wav.setsampwidth(WIDTH)
             wav.setframerate(self.rate)
@@ -39,10 +45,20 @@ class WavFileSink:
         return True
 
     def close(self) -> None:
-        if self._wav is None:
-            self._open()
-        assert self._wav is not None
-        self._wav.close()
+        if self._closed:
+            return
+        self._closed = True
+        if self.seconds == 0 and self.path.exists():
+            if self._wav is not None and self._file is not None:
+                self._wav.close()
+                self._file.discard()
+            self._wav = self._file = None
+            return
+        wav, file = self._open(), self._file
+        assert file is not None
+        wav.close()
+        file.commit()
+        self._wav = self._file = None
 
 
 class MemorySink:

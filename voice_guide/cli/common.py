@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from voice_guide.content import Library, load_library
@@ -79,7 +78,6 @@ def open_voice_output(args: argparse.Namespace, voice: Voice) -> VoiceOutput | N
 
     sink: AudioSink
     if args.wav:
-        Path(args.wav).parent.mkdir(parents=True, exist_ok=True)
         sink, where = WavFileSink(args.wav), args.wav
     else:
         import voice_guide.engines.sounddevice_io as sounddevice_io

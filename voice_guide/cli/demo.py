@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import yaml
@@ -62,7 +61,6 @@ def _sink(args: argparse.Namespace) -> tuple[AudioSink | None, str]:
     from voice_guide.sinks import WavFileSink
 
     if args.wav:
-        Path(args.wav).parent.mkdir(parents=True, exist_ok=True)
         return WavFileSink(args.wav), args.wav
     if args.no_speak:
         return None, ""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from voice_guide.errors import ConfigError, VoiceGuideError
+from voice_guide.output_file import writable_folder
 
 ENGINES = ("pyttsx3", "piper")
 DEFAULT_OUT = "episodes"
@@ -158,8 +159,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     library, plans = _load(args)
     Resources.load(args.show)  # fail fast on broken templates or settings
     tasks = _tasks(args, library, plans)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = writable_folder(args.out)
     now = _now()
     argv = {k: v for k, v in vars(args).items() if k != "handler"}
     if not args.script_only:

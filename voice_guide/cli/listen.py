@@ -112,8 +112,7 @@ def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk
 
 def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
     if args.output:
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        return WavFileSink(args.output)
+        return WavFileSink(args.output, inputs=(args.input,))
     from voice_guide.engines import sounddevice_io
 
     if sounddevice_io.output_available(_device(device)):

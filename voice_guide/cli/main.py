@@ -7,7 +7,7 @@ import importlib
 import logging
 import os
 import sys
-from typing import Callable, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from voice_guide import __version__
 from voice_guide.errors import VoiceGuideError
@@ -20,7 +20,6 @@ SUBCOMMANDS = {"ask": "ask", "topics": "ask", "listen": "listen", "radio": "radi
 """Subcommand -> its module: a run imports only the module it needs (start-up time matters for ``ask``)."""
 LONG_RUNNING = {"listen", "radio", "demo"}
 """Sessions that may run for hours (memory must stay flat)."""
-"""Modules under voice_guide.cli, in the order their subcommands appear in --help."""
 
 EPILOG = """\
 examples:
@@ -35,9 +34,17 @@ Everything runs offline. Nothing you say or type is stored unless you ask for a 
 """
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """A wrong flag is one line that says where help is, not the whole usage block (subcommands'
+    parsers are of the same class)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see '{self.prog} --help'\n")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with ``command`` only that subcommand's module is imported (the others are listed)."""
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="voice-guide",
         description="Offline voice companion for cancer patient education: ask by voice or text, "
         "hear answers drawn only from curated content, and render radio-show episodes.",
@@ -89,6 +96,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a file or folder that went away, a full disk, ...: one line, not a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"voice-guide: error: {exc.strerror or exc}{where}; check the path, its permissions and the free space",
+              file=sys.stderr)
+        return 74
     except MemoryError:
         print("voice-guide: error: out of memory; use a smaller input", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from voice_guide.errors import ModelError
+from voice_guide.output_file import writable_folder
 
 NAME = "vosk-model-small-en-us-0.15"
 URL = f"https://alphacephei.com/vosk/models/{NAME}.zip"
@@ -67,7 +68,7 @@ def run_download(args: argparse.Namespace) -> int:
         check_structure(target)
         print(f"{target} is already installed (use --force to download it again)")
         return 0
-    dest.mkdir(parents=True, exist_ok=True)
+    writable_folder(dest)  # before any network access
     with tempfile.TemporaryDirectory(prefix="voice-guide-model-", dir=dest) as tmp:
         archive = Path(tmp) / f"{NAME}.zip"
         print(f"downloading {URL} ...", file=sys.stderr)

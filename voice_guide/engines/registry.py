@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -9,6 +10,8 @@ from typing import Callable
 from voice_guide.errors import ConfigError, ModelError
 from voice_guide.protocols import Recognizer
 from voice_guide.vocabulary import Vocabulary
+
+_LOGGER = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,11 @@ def choose_engine(name: str, model: str | None = None, models_dir: str | Path = 
 
     try:
         return "vosk" if find_model(model, models_dir) is not None else "pocketsphinx"
-    except ModelError:
-        return "pocketsphinx" if model is None else "vosk"
+    except ModelError as exc:
+        if model is not None:
+            return "vosk"  # the model asked for by name: its error is reported when it is loaded
+        _LOGGER.warning("%s; using pocketsphinx", exc)
+        return "pocketsphinx"
 
 
 def create_recognizer(name: str, request: RecognizerRequest) -> Recognizer:
