@@ -16,6 +16,7 @@ import pytest
 from test_episode_fakes import ToneSynthesizer
 from test_episode_master import ebur128
 
+from voice_guide.audio import Clip
 from voice_guide.content import Library
 from voice_guide.episode import encode
 from voice_guide.episode.chapters import read_chapters
@@ -23,6 +24,7 @@ from voice_guide.episode.feed import ATOM, ITUNES, PODCAST, write_feed
 from voice_guide.episode.model import script_from_dict
 from voice_guide.episode.pipeline import BuildOptions, BuildResult, Resources, build_episode
 from voice_guide.episode.plans import load_plans
+from voice_guide.protocols import Voice
 
 NOW = datetime(2026, 1, 15, 9, 30, tzinfo=timezone.utc)
 SHORT_PLAN = """\
@@ -186,6 +188,36 @@ def test_episodes_accumulate_with_stable_guids(tmp_path: Path, library: Library,
     dates = {i.findtext("title"): parsedate_to_datetime(i.findtext("pubDate", "")) for i in items}
     assert dates["Getting a second opinion"] == NOW  # a rebuild keeps its first date
     assert len({i.findtext("guid") for i in items}) == 2
+
+
+class BrokenSynthesizer(ToneSynthesizer):
+    """Fails part way through, as a Ctrl-C or a crashed engine would."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__()
+        self.left = after
+
+    def synthesize(self, text: str, voice: Voice) -> Clip:
+        self.left -= 1
+        if self.left < 0:
+            raise KeyboardInterrupt
+        return super().synthesize(text, voice)
+
+
+def test_an_interrupted_rebuild_leaves_the_last_complete_episode(tmp_path: Path, library: Library,
+                                                                 resources: Resources) -> None:
+    plan = {p.id: p for p in load_plans()}["second-opinion"]
+    options = BuildOptions(write_wav=False, verify_mp3=False, sting=False)
+    first = build_episode(library.primary, plan, resources, tmp_path, options, ToneSynthesizer(), "fake", NOW)
+    before = {p.name: p.read_bytes() for p in first.folder.iterdir()}
+    with pytest.raises(KeyboardInterrupt):
+        build_episode(library.primary, plan, resources, tmp_path, dataclasses.replace(options, seed=9),
+                      BrokenSynthesizer(after=5), "fake", NOW)
+    assert {p.name: p.read_bytes() for p in first.folder.iterdir()} == before  # script and audio alike
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    again = build_episode(library.primary, plan, resources, tmp_path, dataclasses.replace(options, seed=9),
+                          ToneSynthesizer(), "fake", NOW)
+    assert again.folder == first.folder and (again.folder / "script.json").read_bytes() != before["script.json"]
 
 
 def test_qa_reports_every_check(built: tuple[BuildResult, Path]) -> None:

@@ -9,9 +9,11 @@ where the old one was. Devices and pipes (``/dev/null``) are written in place.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO, Iterable, Iterator
 
 from voice_guide.errors import OutputError
 
@@ -74,6 +76,30 @@ class ReplacingFile:
             self._temp = None
 
 
+@contextmanager
+def replaced_folder(folder: Path) -> Iterator[Path]:
+    """A hidden folder beside ``folder`` to fill; when the block ends without error it takes
+    ``folder``'s place (the old one is removed only then), else it is removed and ``folder`` stays."""
+    parent = writable_folder(folder.parent)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=parent))
+    try:
+        yield work
+        os.chmod(work, folder.stat().st_mode & 0o777 if folder.exists() else 0o777 & ~_umask())
+        if not folder.exists():
+            os.replace(work, folder)
+            return
+        old = parent / f"{work.name}.old"
+        os.replace(folder, old)
+        try:
+            os.replace(work, folder)
+        except OSError:
+            os.replace(old, folder)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -93,6 +119,10 @@ def _mode_for(target: Path) -> int:
     """The old file's permissions, or a new file's (as the umask allows)."""
     if target.exists():
         return target.stat().st_mode & 0o777
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask

@@ -78,7 +78,7 @@ def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Epis
         if missing:
             raise ConfigError(f"{root}: playlist names missing episodes: {', '.join(missing)}")
     else:
-        folders = sorted(p for p in root.iterdir() if (p / "episode.wav").exists())
+        folders = sorted(p for p in root.iterdir() if not p.name.startswith(".") and (p / "episode.wav").exists())
     if not folders:
         raise ConfigError(f"{root}: no rendered episodes; build them: 'voice-guide episode build --all --out {root}'")
     return [load_episode(f) for f in folders]

@@ -113,3 +113,28 @@ def test_the_same_script_renders_with_piper(tmp_path: Path) -> None:
     qa = json.loads(proc.stdout)["episodes"][0]
     assert qa["ok"] and qa["episode"]["engine"] == "piper"
     assert "piper" in (tmp_path / "out" / "tiny" / "show-notes.md").read_text()
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed, so pyttsx3 cannot speak")
+def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_path: Path) -> None:
+    """Ctrl-C reaches the main process only (as from a service manager): the queued builds are dropped,
+    the running ones interrupted, and no folder is left half rebuilt."""
+    import signal
+    import time
+
+    env = dict(os.environ, PYTHONPATH=str(GUARD) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "voice_guide", "episode", "build", "--all", "--jobs", "2", "--out", "out"],
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "out").glob(".*.partial")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until a build is under way
+    proc.send_signal(signal.SIGINT)
+    stopped = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert time.monotonic() - stopped < 10
+    assert "Traceback" not in err and "voice-guide: stopped" in err
+    assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
+    for folder in (p for p in (tmp_path / "out").iterdir() if p.is_dir()):
+        assert (folder / "qa.json").exists()  # every episode folder there is a complete one

@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import queue
+import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
@@ -204,10 +205,14 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
 
         with multiprocessing.Manager() as manager:
             events = manager.Queue()
-            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), initializer=_quiet_when_stopped) as pool:
                 futures: list[Future[dict[str, Any]]] = [pool.submit(_build_one, argv, plan.id, pack.id, now, events) for plan, pack in tasks]
-                while not all(f.done() for f in futures):
-                    _drain(events, update, timeout=0.1)
+                try:
+                    while not all(f.done() for f in futures):
+                        _drain(events, update, timeout=0.1)
+                except KeyboardInterrupt:
+                    _stop_workers(pool)
+                    raise
                 _drain(events, update, timeout=0.0)
                 results = []
                 for (plan, pack), future in zip(tasks, futures):
@@ -217,6 +222,29 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
                         raise
                     progress.update(ids[plan.slug(pack)], stage="done")
                 return results
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Ctrl-C: drop the builds not started and interrupt the running ones (each leaves its last
+    complete episode as it was), rather than let every queued episode render first."""
+    processes: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})  # shutdown() forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except OSError:
+            pass  # already gone
+
+
+def _quiet_when_stopped() -> None:
+    """In a build worker: Ctrl-C interrupts the build (its last complete episode is kept) and the
+    worker ends without a traceback of its own; the main process says it stopped."""
+
+    def interrupted(signum: int, frame: object) -> None:
+        sys.stderr = open(os.devnull, "w")
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
 
 
 class _Direct:

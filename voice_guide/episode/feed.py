@@ -126,7 +126,7 @@ def feed_xml(show: Show, entries: list[FeedEntry]) -> str:
 
 def write_feed(out_dir: Path, show: Show) -> tuple[Path, int]:
     """Rebuild feed.xml from every episode folder under ``out_dir``; returns (path, episodes)."""
-    entries = [e for e in (read_entry(d) for d in sorted(out_dir.iterdir()) if d.is_dir()) if e is not None]
+    entries = [e for e in (read_entry(d) for d in sorted(out_dir.iterdir()) if d.is_dir() and not d.name.startswith(".")) if e is not None]
     path = out_dir / FEED_FILE
     path.write_text(feed_xml(show, entries), encoding="utf-8")
     return path, len(entries)

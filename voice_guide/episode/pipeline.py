@@ -32,6 +32,7 @@ from voice_guide.episode.script import build_script, provenance
 from voice_guide.episode.settings import Production, Show, load_production, load_show
 from voice_guide.episode.templates import Templates, load_templates
 from voice_guide.episode.transcript import lines_from_cues, script_markdown, srt, vtt
+from voice_guide.output_file import replaced_folder
 from voice_guide.protocols import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
@@ -128,19 +129,27 @@ def build_episode(
     now: datetime,
     step: Step | None = None,
 ) -> BuildResult:
-    """Build one episode into ``out_dir/<slug>/``. ``synthesizer`` may be None with ``script_only``."""
+    """Build one episode into ``out_dir/<slug>/``. ``synthesizer`` may be None with ``script_only``.
+    The episode is built in a hidden folder beside it and swapped in when complete, so a failed or
+    interrupted rebuild leaves the last complete episode as it was, never a mix of old and new files."""
+    folder = out_dir / plan.slug(pack)
+    with replaced_folder(folder) as work:
+        return _build(pack, plan, res, out_dir, folder, work, options, synthesizer, engine, now, step)
+
+
+def _build(pack: Pack, plan: Plan, res: Resources, out_dir: Path, folder: Path, work: Path, options: BuildOptions,
+           synthesizer: Synthesizer | None, engine: str, now: datetime, step: Step | None) -> BuildResult:
+    """The build itself: every file is written in ``work``; ``folder`` is where it will be."""
     started = time.perf_counter()
     script = build_script(pack, plan, res.templates, res.show, options.seed)
     prov = provenance(script, pack, plan, res.templates, res.show)
     read = readability(script, res.production.pacing.words_per_minute)
-    folder = out_dir / plan.slug(pack)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_script(folder, script, res)
+    write_script(work, script, res)
     common = dict(script=script, provenance=prov, readability=read, mastering=res.production.mastering, channels=options.channels, engine=engine)
     if options.script_only or synthesizer is None:
         qa = report(**common)  # type: ignore[arg-type]
         qa["episode"]["folder"] = str(folder)
-        _write(folder / "qa.json", json.dumps(qa, indent=2) + "\n")
+        _write(work / "qa.json", json.dumps(qa, indent=2) + "\n")
         return BuildResult(folder, script, qa)
 
     total = len(script.lines)
@@ -158,8 +167,8 @@ def build_episode(
     pcm = encode.to_pcm16(mastered)
     data, mp3_loud, mp3_note, decoded = _encode_checked(mastered, pcm, rendered.rate, res, options)
     if options.write_wav:
-        (folder / "episode.wav").write_bytes(encode.wav_bytes(pcm, rendered.rate))
-    mp3_path = folder / "episode.mp3"
+        (work / "episode.wav").write_bytes(encode.wav_bytes(pcm, rendered.rate))
+    mp3_path = work / "episode.mp3"
     mp3_path.write_bytes(data)
     cover = out_dir / COVER_FILE
     if not cover.exists():
@@ -168,12 +177,12 @@ def build_episode(
 
     if step:
         step("bundle", total, total)
-    _write(folder / "chapters.json", json.dumps(chapters_json(rendered.chapters, script.title, res.show.title), indent=2) + "\n")
-    _write(folder / "transcript.vtt", vtt(rendered.cues, script.title))
-    _write(folder / "transcript.srt", srt(rendered.cues))
+    _write(work / "chapters.json", json.dumps(chapters_json(rendered.chapters, script.title, res.show.title), indent=2) + "\n")
+    _write(work / "transcript.vtt", vtt(rendered.cues, script.title))
+    _write(work / "transcript.srt", srt(rendered.cues))
     blocks = notes.notes_blocks(script, pack, res.show, rendered.chapters, engine)
-    _write(folder / "show-notes.md", notes.markdown(blocks))
-    _write(folder / "show-notes.html", notes.html_page(blocks, script.title, res.show.language))
+    _write(work / "show-notes.md", notes.markdown(blocks))
+    _write(work / "show-notes.html", notes.html_page(blocks, script.title, res.show.language))
     guid = episode_guid(res.show, pack.id, plan.id)
     entry = FeedEntry(
         guid=guid,
@@ -187,7 +196,7 @@ def build_episode(
         plan=plan.id,
         pack=pack.id,
     )
-    write_entry(folder, entry)
+    write_entry(work, entry)
 
     chapter_timing: Timing | None = timing(onset_errors(decoded if decoded is not None else mastered, rendered))
     finished = time.perf_counter()
@@ -211,5 +220,5 @@ def build_episode(
     )
     qa["episode"].update({"guid": guid, "folder": str(folder)})
     qa["loudness"]["limited_samples"] = mrep.limited_samples
-    _write(folder / "qa.json", json.dumps(qa, indent=2) + "\n")
+    _write(work / "qa.json", json.dumps(qa, indent=2) + "\n")
     return BuildResult(folder, script, qa)
