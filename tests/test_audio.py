@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voice_guide.audio import RATE, AudioChunk, Clip, chunk_stream, dithered, read_wav, resample, rms_dbfs, silence, wav_bytes
+from voice_guide.audio import RATE, float_to_pcm, AudioChunk, Clip, chunk_stream, dithered, piped_audio, read_wav, resample, rms_dbfs, silence, wav_bytes
 from voice_guide.errors import AudioFormatError
 
 
@@ -167,3 +167,14 @@ def test_dither_is_one_bit_on_a_quarter_of_the_samples_and_repeats_with_its_seed
     assert added[40_000:].max() == 0  # the loudest sample does not wrap around
     assert dithered(pcm, np.random.default_rng(5)) == first
     assert dithered(pcm, np.random.default_rng(6)) != first
+
+
+def test_piped_audio_is_a_wav_file_when_it_has_a_wav_header_else_raw_pcm() -> None:
+    tone = Clip(float_to_pcm(0.3 * np.sin(np.arange(22050) / 5).astype(np.float32)), 22050)
+    wav = wav_bytes(tone)
+    heard = b"".join(c.audio for c in piped_audio(io.BytesIO(wav)))
+    assert heard == tone.resampled(RATE).audio  # decoded and resampled, not read as raw samples
+    raw = bytes(range(256)) * 40
+    assert b"".join(c.audio for c in piped_audio(io.BytesIO(raw))) == raw  # the first bytes are kept
+    with pytest.raises(AudioFormatError, match="nothing came in"):
+        piped_audio(io.BytesIO(b""))

@@ -228,11 +228,23 @@ def silence(seconds: float, rate: int = RATE) -> Clip:
     return Clip(b"\x00\x00" * int(round(seconds * rate)), rate)
 
 
-def chunk_stream(stream: BinaryIO, rate: int = RATE, chunk_ms: int = CHUNK_MS) -> Iterator[AudioChunk]:
-    """Raw 16-bit mono PCM at ``rate`` from a byte stream (e.g. stdin), as chunks."""
+def piped_audio(stream: BinaryIO, rate: int = RATE) -> Iterator[AudioChunk]:
+    """Audio piped in (standard input): a WAV file, read whole in any format :func:`read_wav` takes,
+    when it starts with a WAV header; else raw 16-bit mono PCM at ``rate``, streamed as it comes."""
+    head = stream.read(12)
+    if not head:
+        raise AudioFormatError("nothing came in on standard input; pipe raw 16 kHz 16-bit mono PCM or a WAV file")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return read_wav(io.BytesIO(head + stream.read()), rate).chunks()
+    return chunk_stream(stream, rate, start=head)
+
+
+def chunk_stream(stream: BinaryIO, rate: int = RATE, chunk_ms: int = CHUNK_MS, start: bytes = b"") -> Iterator[AudioChunk]:
+    """Raw 16-bit mono PCM at ``rate`` from a byte stream (e.g. stdin), as chunks; ``start`` is what
+    was already read from it."""
     step = rate * chunk_ms // 1000 * WIDTH
     offset = 0
-    pending = b""
+    pending = start
     while True:
         block = stream.read(step - len(pending))
         if not block:

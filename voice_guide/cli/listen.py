@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from voice_guide.audio import AudioChunk, chunk_stream, read_wav
+from voice_guide.audio import AudioChunk, piped_audio, read_wav
 from voice_guide.cli.common import add_content_args, load_content, print_json
 from voice_guide.cli.config import add_config_arg
 from voice_guide.config import SpeechSettings
@@ -97,7 +97,7 @@ class _SilentSynthesizer:
 
 def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk]:
     if args.input == "-":
-        return chunk_stream(sys.stdin.buffer)
+        return piped_audio(sys.stdin.buffer)
     if args.input:
         return read_wav(Path(args.input)).chunks()
     from voice_guide.engines import sounddevice_io
