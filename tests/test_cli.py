@@ -119,6 +119,11 @@ def test_a_wrong_flag_is_one_line_that_says_where_help_is() -> None:
     assert "voice-guide listen --help" in proc.stderr
 
 
+def test_a_blank_question_is_one_line_not_silence() -> None:
+    proc = run(["ask", "--no-speak", "  "])
+    assert proc.returncode == 3 and proc.stdout == "" and "nothing to ask" in proc.stderr
+
+
 def test_explain_shows_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--no-speak", "--explain", "can my tissue go to another pathologist"]) == 0
     err = capsys.readouterr().err
@@ -159,6 +164,10 @@ def test_eval_reports_kinds_and_json(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert {"out_of_scope_false_accept_rate", "confusions", "by_section"} <= set(report)
     assert main(["eval", str(data)]) == 0
     assert "safety recall" in capsys.readouterr().out
+    data.write_text("answer:\n  common-sites: [where does it spread]\n", encoding="utf-8")
+    assert main(["eval", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "safety recall" not in out and "out-of-scope" not in out  # no 0% for kinds the file lacks
 
 
 def test_eval_bad_file_names_the_line(tmp_path: Path) -> None:

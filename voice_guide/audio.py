@@ -16,6 +16,11 @@ import numpy as np
 
 from voice_guide.errors import AudioFormatError
 
+
+class AudioTooLongError(AudioFormatError):
+    """A WAV file longer than :data:`MAX_WAV_SECONDS`: a good file, too long to read whole."""
+
+
 RATE = 16_000
 """Sample rate of every chunk inside the speech loop."""
 WIDTH = 2
@@ -172,11 +177,11 @@ def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
                 raise AudioFormatError("the WAV file has audio before its format")
             limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
             if size != 0xFFFFFFFF and size > limit:
-                raise AudioFormatError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
-                                       f"than the {max_seconds / 3600:.0f} h limit; split it first")
+                raise AudioTooLongError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
+                                        f"than the {max_seconds / 3600:.0f} h limit; split it first")
             data = stream.read(min(size, limit + 1))  # a truncated file gives what is there
             if len(data) > limit:
-                raise AudioFormatError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
+                raise AudioTooLongError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
             return fmt, data
         else:
             skipped = stream.read(size + size % 2)
@@ -197,6 +202,8 @@ def read_wav(source: str | Path | BinaryIO, rate: int = RATE, max_seconds: float
         raise AudioFormatError(f"{name}: no such file; check the path") from exc
     except IsADirectoryError as exc:
         raise AudioFormatError(f"{name}: is a folder, not a WAV file") from exc
+    except AudioTooLongError as exc:
+        raise AudioFormatError(f"{name}: {exc}") from exc
     except AudioFormatError as exc:
         raise AudioFormatError(f"{name}: not a PCM WAV file ({exc}); convert it, e.g. 'sox in.mp3 -r 16000 -c 1 out.wav'") from exc
     except OSError as exc:

@@ -102,7 +102,7 @@ def _check_values(s: GuideSettings, path: str, lines: LineDict | None) -> None:
     if s.idle_warning_s >= s.idle_timeout_s:
         fail("idle_warning_s", "must be shorter than idle_timeout_s")
     if s.volume > s.volume_cap:
-        fail("volume", f"{s.volume} is above volume_cap {s.volume_cap}")
+        fail("volume", f"{s.volume} is above volume_cap {s.volume_cap} (the loudest allowed; raise volume_cap in the settings file)")
     if not any(ch.isalpha() for ch in s.wake_phrase):
         fail("wake_phrase", "must have words in it, e.g. 'hey guide'")
 

@@ -17,6 +17,7 @@ from voice_guide.cli.common import (
 from voice_guide.config import SpeechSettings
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, Turn
+from voice_guide.errors import ConfigError
 from voice_guide.matcher import Kind, Matcher
 from voice_guide.protocols import Voice
 from voice_guide.text import MAX_UTTERANCE_CHARS, clean
@@ -72,7 +73,10 @@ def explain(matcher: Matcher, text: str) -> str:
 
 def _lines(args: argparse.Namespace) -> Iterable[str]:
     if args.question:
-        yield " ".join(args.question)[:MAX_QUESTION_CHARS]
+        question = " ".join(args.question)[:MAX_QUESTION_CHARS]
+        if not question.strip():
+            raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
+        yield question
         return
     yield from read_lines(sys.stdin.buffer)
 

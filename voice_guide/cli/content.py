@@ -60,9 +60,11 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"{report.correct}/{report.total} correct ({100 * report.correct / report.total:.1f}%)")
     for kind, (ok, n) in report.by_kind.items():
         print(f"  {kind:13} {ok:4}/{n:<4} {100 * ok / n:5.1f}%")
-    print(f"  out-of-scope given a section: {report.out_of_scope_given_section} "
-          f"({100 * report.false_accept_rate:.1f}%); asked to clarify: {report.out_of_scope_clarified}")
-    print(f"  safety recall: {100 * report.safety_recall:.1f}%")
+    if "out_of_scope" in report.by_kind:
+        print(f"  out-of-scope given a section: {report.out_of_scope_given_section} "
+              f"({100 * report.false_accept_rate:.1f}%); asked to clarify: {report.out_of_scope_clarified}")
+    if "safety" in report.by_kind:
+        print(f"  safety recall: {100 * report.safety_recall:.1f}%")
     print("per section:")
     for sid, (ok, n) in sorted(report.by_section.items()):
         print(f"  {sid:22} {ok:3}/{n:<3}")
