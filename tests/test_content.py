@@ -149,6 +149,14 @@ def test_missing_file_and_wrong_top_level(tmp_path: Path) -> None:
         load_pack(write(tmp_path, "- just\n- a list\n"))
 
 
+@pytest.mark.parametrize("where", [10, 20_000])  # read at once, or only when the reader gets there
+def test_a_control_character_is_one_line_that_says_what_to_do(tmp_path: Path, where: int) -> None:
+    text = "pack:\n  id: x\n" + "#" + "x" * where + "\n  title: \"a\x02b\"\n"
+    with pytest.raises(ContentError, match="remove control characters") as info:
+        load_pack(write(tmp_path, text))
+    assert "\n" not in str(info.value)
+
+
 def test_extra_pack_adds_sections_without_code_changes(tmp_path: Path) -> None:
     extra = VALID.replace("test-pack", "extra").replace("id: alpha", "id: gamma").replace("id: beta", "id: delta").replace("[beta]", "[delta]")
     folder = tmp_path / "packs"

@@ -66,6 +66,13 @@ def test_load_rendered_episodes(tmp_path: Path) -> None:
     assert [e.slug for e in load_episodes(tmp_path, ["b-second"])] == ["b-second"]
     with pytest.raises(ConfigError, match="missing"):
         load_episodes(tmp_path, ["nope"])
+    (tmp_path / ".c-half-built.partial").mkdir()  # a rebuild under way: not an episode yet
+    write_wav(tmp_path / ".c-half-built.partial" / "episode.wav", Clip(b"\0\0", 44100))
+    assert [e.slug for e in load_episodes(tmp_path)] == ["a-first", "b-second"]
+    for broken in ("[]", "{not json"):
+        (tmp_path / "a-first" / "episode.json").write_text(broken)
+        with pytest.raises(ConfigError, match="episode.json: unreadable episode details"):
+            load_episodes(tmp_path)
 
 
 def test_missing_folder_says_how_to_build(tmp_path: Path) -> None:

@@ -54,10 +54,15 @@ def load_episode(folder: Path) -> Episode:
             raise ConfigError(f"{folder}: no {needed.name}; rebuild it with 'voice-guide episode build --out {folder.parent}'")
     try:
         chapters_data = json.loads(chapters_file.read_text(encoding="utf-8"))
-        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
         chapters = tuple(Chapter(float(c["startTime"]), str(c.get("title", ""))) for c in chapters_data["chapters"])
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{chapters_file}: unreadable chapters ({exc}); rebuild the episode") from exc
+    try:
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise ConfigError(f"{meta_file}: unreadable episode details ({exc}); rebuild the episode") from exc
     return Episode(
         slug=folder.name,
         title=str(meta.get("title") or chapters_data.get("title") or folder.name),

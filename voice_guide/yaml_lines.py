@@ -81,8 +81,8 @@ def load_yaml(path: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ContentError(str(path), line, f"YAML syntax: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(str(path), None, f"YAML: {exc}") from None
+    except yaml.YAMLError as exc:  # e.g. a control character further on: one line, not the reader's two
+        raise ContentError(str(path), None, f"YAML: {' '.join(str(exc).split())}; remove control characters") from None
     finally:
         loader.dispose()
 
