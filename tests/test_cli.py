@@ -124,6 +124,16 @@ def test_a_blank_question_is_one_line_not_silence() -> None:
     assert proc.returncode == 3 and proc.stdout == "" and "nothing to ask" in proc.stderr
 
 
+@pytest.mark.parametrize("args,words", [
+    (["listen", "--input", "", "--no-speak"], "--input is empty"),
+    (["radio", "--resume-back", "-5"], "not a number of seconds"),
+    (["radio", "--talk-at", "3", "nan"], "not a number of seconds"),
+])
+def test_empty_and_impossible_values_are_refused(args: list[str], words: str) -> None:
+    proc = run(args)
+    assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1
+
+
 def test_explain_shows_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--no-speak", "--explain", "can my tissue go to another pathologist"]) == 0
     err = capsys.readouterr().err

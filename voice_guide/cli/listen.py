@@ -20,7 +20,7 @@ from voice_guide.dialogue import Dialogue
 from voice_guide.earcons import EarconSettings, Earcons
 from voice_guide.endpoint import EndpointSettings
 from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
-from voice_guide.errors import DeviceError
+from voice_guide.errors import AudioFormatError, DeviceError
 from voice_guide.loop import Loop, LoopSettings, Mode, Utterance
 from voice_guide.protocols import AudioSink
 from voice_guide.content import Library
@@ -96,6 +96,8 @@ class _SilentSynthesizer:
 
 
 def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk]:
+    if args.input == "":
+        raise AudioFormatError("--input is empty; give a WAV file, or - for audio piped in")
     if args.input == "-":
         return piped_audio(sys.stdin.buffer)
     if args.input:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import queue
 import sys
 from pathlib import Path
@@ -24,6 +25,17 @@ examples:
 """
 
 
+def _seconds(text: str) -> float:
+    """A flag's number of seconds: finite and not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
         "radio", help="play rendered episodes like a radio; answer questions in between",
@@ -35,8 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--episodes", metavar="DIR", help="folder of rendered episodes (default: the settings' episodes)")
     p.add_argument("--playlist", nargs="+", metavar="NAME", help="episode folder names to play, in order")
-    p.add_argument("--resume-back", type=float, metavar="S", help="resume this far before the interruption (default 3 s)")
-    p.add_argument("--talk-at", type=float, nargs="+", metavar="S",
+    p.add_argument("--resume-back", type=_seconds, metavar="S", help="resume this far before the interruption (default 3 s)")
+    p.add_argument("--talk-at", type=_seconds, nargs="+", metavar="S",
                    help="with --input: press the talk key at these input times (push-to-talk from a file)")
     add_voice_args(p)
     p.set_defaults(handler=run_radio)
