@@ -187,6 +187,20 @@ def test_eval_bad_file_names_the_line(tmp_path: Path) -> None:
     assert proc.returncode == 3 and f"{data}:3:" in proc.stderr
 
 
+@pytest.mark.parametrize("text,line,words", [
+    ("answer:\n  common-sites: [where does it spread]\n  comon-sites: [where else]\n", 3, "no section 'comon-sites'"),
+    ("command:\n  stop: [stop]\n  slowr: [slow down]\n", 3, "no command 'slowr'"),
+    ("out_of_scope:\n  - what time is it\n  - \n", 3, "a question must be text"),
+    ("safety:\n  - {i can't: breathe}\n", 2, "a question must be text"),
+])
+def test_eval_refuses_what_it_cannot_score(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, line: int,
+                                           words: str) -> None:
+    data = tmp_path / "eval.yaml"
+    data.write_text(text, encoding="utf-8")
+    assert main(["eval", str(data)]) == 3
+    assert f"{data}:{line}: {words}" in capsys.readouterr().err
+
+
 def test_huge_and_odd_input_is_handled() -> None:
     odd = "\x00\x1b[31m" + "бред " * 2000 + "你好" + "a" * 200_000
     proc = run(["ask", "--json", "--no-speak"], stdin=odd + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from voice_guide.errors import ContentError
 from voice_guide.matcher import Kind, Match, Matcher
@@ -78,16 +78,31 @@ def load_cases(path: str | Path) -> list[Case]:
             if not isinstance(questions, list):
                 raise ContentError(name, line_of(group, target), f"'{target}' must be a list of questions")
             for i, q in enumerate(questions):
-                cases.append(Case(str(q), Kind(kind_name), str(target), line_of(questions, i)))
+                cases.append(Case(_question(q, name, line_of(questions, i)), Kind(kind_name), str(target), line_of(questions, i)))
     for kind_name in ("out_of_scope", "safety"):
         questions = data.get(kind_name) or []
         if not isinstance(questions, list):
             raise ContentError(name, line_of(data, kind_name), f"'{kind_name}' must be a list of questions")
         for i, q in enumerate(questions):
-            cases.append(Case(str(q), Kind(kind_name), None, line_of(questions, i)))
+            cases.append(Case(_question(q, name, line_of(questions, i)), Kind(kind_name), None, line_of(questions, i)))
     if not cases:
         raise ContentError(name, 1, "no questions found")
     return cases
+
+
+def _question(value: object, name: str, line: int | None) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+        raise ContentError(name, line, "a question must be text (quote it if it looks like something else)")
+    return str(value)
+
+
+def check_targets(cases: list[Case], name: str, sections: Iterable[str], commands: Iterable[str]) -> None:
+    """Every expected section and command exists: a typo would otherwise count as a miss."""
+    known = {Kind.ANSWER: set(sections), Kind.COMMAND: set(commands)}
+    for case in cases:
+        if case.kind in known and case.target not in known[case.kind]:
+            what = "section" if case.kind is Kind.ANSWER else "command"
+            raise ContentError(name, case.line, f"no {what} '{case.target}' (known: {', '.join(sorted(known[case.kind]))})")
 
 
 def is_correct(case: Case, m: Match) -> bool:

@@ -6,7 +6,8 @@ import argparse
 
 from voice_guide.cli.common import add_content_args, load_content, print_json, usage
 from voice_guide.content import build_library, builtin_pack_paths, load_pack, pack_paths
-from voice_guide.evaluation import confusion_pairs, evaluate, load_cases
+from voice_guide.commands import load_commands
+from voice_guide.evaluation import check_targets, confusion_pairs, evaluate, load_cases
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,8 +52,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    _, matcher = load_content(args)
+    library, matcher = load_content(args)
     cases = load_cases(args.file)
+    check_targets(cases, str(args.file), (s.id for s in library.sections), load_commands().specs)
     report = evaluate(matcher, cases)
     if args.json:
         print_json(report.to_json())
