@@ -140,7 +140,7 @@ def _run(job: Job) -> dict[str, Any]:
     from voice_guide.loop import Loop, LoopSettings
 
     item, voice, wpm, snr, hesitating, draw = job
-    seed = zlib.crc32(f"{voice}:{wpm}|{item.text}".encode()) + draw  # the same whichever other voices and questions run
+    seed = (zlib.crc32(f"{voice}:{wpm}|{item.text}".encode()) + draw) % 2**32  # the same whichever other voices and questions run
     said = hesitant(item.text, seed=seed) if hesitating else item.text
     speech = speak(said, voice, wpm)
     clip = utterances_clip([speech], snr_db=snr, noise=_STATE["babble"] if snr is not None else None, seed=seed)

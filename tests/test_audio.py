@@ -179,3 +179,19 @@ def test_piped_audio_is_a_wav_file_when_it_has_a_wav_header_else_raw_pcm() -> No
     assert b"".join(c.audio for c in piped_audio(io.BytesIO(raw))) == raw  # the first bytes are kept
     with pytest.raises(AudioFormatError, match="nothing came in"):
         piped_audio(io.BytesIO(b""))
+
+
+def test_a_live_wav_stream_of_unknown_length_is_streamed_when_it_needs_no_conversion() -> None:
+    samples = (np.arange(48_000) % 200 - 100).astype("<i2").tobytes()
+
+    def header(rate: int, bits: int, size: int) -> bytes:
+        fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * bits // 8, bits // 8, bits)
+        return b"RIFF" + struct.pack("<I", 0x7FFFFFFF) + b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt \
+            + b"data" + struct.pack("<I", size)
+
+    live = piped_audio(io.BytesIO(header(RATE, 16, 0x7FFFFFFF) + samples))  # as 'arecord -f S16_LE -r 16000 -c 1'
+    assert b"".join(c.audio for c in live) == samples
+    with pytest.raises(AudioFormatError, match="arecord -f S16_LE"):
+        piped_audio(io.BytesIO(header(8000, 8, 0x7FFFFFFF) + samples))  # arecord's default, 8 kHz 8-bit
+    with pytest.raises(AudioFormatError, match="standard input: not a PCM WAV stream"):
+        piped_audio(io.BytesIO(b"RIFF\0\0\0\0WAVEjunk"))

@@ -27,7 +27,7 @@ def leftovers(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("make,words", [
     (lambda tmp: (tmp / "replies").mkdir() or tmp / "replies", "it is a folder"),
-    (lambda tmp: (tmp / "notes").write_text("x") and tmp / "notes" / "reply.wav", "is a file, not a folder"),
+    (lambda tmp: (tmp / "notes").write_text("x") and tmp / "notes" / "reply.wav", "notes is not a folder"),
 ])
 def test_a_path_that_cannot_be_a_file_is_refused_at_once(tmp_path: Path, make: object, words: str) -> None:
     path = make(tmp_path)  # type: ignore[operator]
@@ -93,3 +93,88 @@ def test_a_discarded_file_leaves_nothing(tmp_path: Path) -> None:
     out.stream.write(b"{}")
     out.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_link_is_followed_and_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "replies.wav"
+    real.write_bytes(b"old replies")
+    link = tmp_path / "replies.wav"
+    link.symlink_to(real)
+    sink = WavFileSink(link)
+    sink.play([SPEECH])
+    sink.close()
+    assert link.is_symlink() and frames(real) == 2205
+    assert leftovers(tmp_path) == [] and leftovers(tmp_path / "real") == []
+
+
+def test_devices_and_standard_output_are_written_in_place(tmp_path: Path) -> None:
+    from voice_guide.output_file import in_place
+
+    assert in_place(Path("/dev/stdout")) and in_place(Path("/dev/null")) and in_place(Path("/proc/self/fd/1"))
+    assert not in_place(tmp_path / "reply.wav")
+    assert writable_path("/dev/null") == Path("/dev/null")  # no probe file in /dev (non-root cannot make one)
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.output_file as output_file
+
+    path = tmp_path / "reply.wav"
+    path.write_bytes(b"keep me")
+    path.chmod(0o444)
+    monkeypatch.setattr(output_file.os, "access", lambda p, mode: False)  # as for anyone but root
+    with pytest.raises(OutputError, match="read-only"):
+        WavFileSink(path)
+    assert path.read_bytes() == b"keep me"
+
+
+def test_a_failed_move_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.output_file as output_file
+
+    def full(temp: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output_file, "_replace", full)
+    sink = WavFileSink(tmp_path / "reply.wav")
+    sink.play([SPEECH])
+    with pytest.raises(OSError):
+        sink.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_rebuilt_folder_keeps_other_files_and_its_link(tmp_path: Path) -> None:
+    from voice_guide.output_file import replaced_folder
+
+    (tmp_path / "store" / "ep").mkdir(parents=True)
+    (tmp_path / "store" / "ep" / "script.json").write_text("old")
+    (tmp_path / "store" / "ep" / "producer-notes.txt").write_text("mine")
+    link = tmp_path / "ep"
+    link.symlink_to(tmp_path / "store" / "ep")
+    with replaced_folder(link) as work:
+        (work / "script.json").write_text("new")
+    assert link.is_symlink()
+    assert (link / "script.json").read_text() == "new" and (link / "producer-notes.txt").read_text() == "mine"
+    assert [p.name for p in (tmp_path / "store").iterdir()] == ["ep"]
+
+
+def test_an_interrupted_swap_puts_the_old_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.output_file as output_file
+
+    folder = tmp_path / "ep"
+    folder.mkdir()
+    (folder / "episode.mp3").write_bytes(b"old")
+    real_replace, calls = os.replace, []
+
+    def interrupted_second(src: str | Path, dst: str | Path) -> None:
+        calls.append(src)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(output_file.os, "replace", interrupted_second)
+    with pytest.raises(KeyboardInterrupt):
+        with output_file.replaced_folder(folder) as work:
+            (work / "episode.mp3").write_bytes(b"new")
+    monkeypatch.undo()
+    assert (folder / "episode.mp3").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["ep"]

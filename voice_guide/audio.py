@@ -10,7 +10,7 @@ import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator, Protocol
 
 import numpy as np
 
@@ -159,8 +159,13 @@ def _parse_fmt(body: bytes) -> _Format:
     return _Format(code, channels, rate, bits // 8)
 
 
-def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
-    """The format and the sample bytes of a RIFF/WAVE stream (PCM, float, or extensible)."""
+class _Readable(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def _read_header(stream: _Readable) -> tuple[_Format, int]:
+    """The format of a RIFF/WAVE stream (PCM, float, or extensible) and its data chunk's declared
+    size, read up to the first sample."""
     head = stream.read(12)
     if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
         raise AudioFormatError("not a WAV file (no RIFF/WAVE header)")
@@ -175,23 +180,30 @@ def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
         elif chunk_id == b"data":
             if fmt is None:
                 raise AudioFormatError("the WAV file has audio before its format")
-            limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
-            if size != 0xFFFFFFFF and size > limit:
-                raise AudioTooLongError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
-                                        f"than the {max_seconds / 3600:.0f} h limit; split it first")
-            data = stream.read(min(size, limit + 1))  # a truncated file gives what is there
-            if len(data) > limit:
-                raise AudioTooLongError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
-            return fmt, data
+            return fmt, size
         else:
             skipped = stream.read(size + size % 2)
             if len(skipped) < size:
                 raise AudioFormatError("the WAV file ends inside a chunk")
 
 
-def read_wav(source: str | Path | BinaryIO, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS) -> Clip:
+def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
+    """The format and the sample bytes of a RIFF/WAVE stream."""
+    fmt, size = _read_header(stream)
+    limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
+    if size != 0xFFFFFFFF and size > limit:
+        raise AudioTooLongError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
+                                f"than the {max_seconds / 3600:.0f} h limit; split it first")
+    data = stream.read(min(size, limit + 1))  # a truncated file gives what is there
+    if len(data) > limit:
+        raise AudioTooLongError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
+    return fmt, data
+
+
+def read_wav(source: str | Path | BinaryIO, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS,
+             name: str | None = None) -> Clip:
     """Read a WAV (PCM 8-32 bit, float, extensible; any rate and channels) as a mono clip at ``rate``."""
-    name = str(source) if isinstance(source, (str, Path)) else "<stream>"
+    name = name or (str(source) if isinstance(source, (str, Path)) else "<stream>")
     try:
         if isinstance(source, (str, Path)):
             with open(source, "rb") as stream:
@@ -235,15 +247,45 @@ def silence(seconds: float, rate: int = RATE) -> Clip:
     return Clip(b"\x00\x00" * int(round(seconds * rate)), rate)
 
 
+STDIN = "standard input"
+_UNKNOWN_LENGTHS = (0, 0x7FFFFFFF, 0xFFFFFFFF)
+"""Data sizes a recorder writing to a pipe puts in the header (it cannot know the length)."""
+
+
 def piped_audio(stream: BinaryIO, rate: int = RATE) -> Iterator[AudioChunk]:
-    """Audio piped in (standard input): a WAV file, read whole in any format :func:`read_wav` takes,
-    when it starts with a WAV header; else raw 16-bit mono PCM at ``rate``, streamed as it comes."""
+    """Audio piped in: raw 16-bit mono PCM at ``rate``, or a WAV stream. Both are streamed as they
+    come when they are 16-bit mono at ``rate`` (a live ``arecord -f S16_LE -r 16000 -c 1``); a WAV
+    file in another format is read whole and converted, as :func:`read_wav` does."""
     head = stream.read(12)
     if not head:
-        raise AudioFormatError("nothing came in on standard input; pipe raw 16 kHz 16-bit mono PCM or a WAV file")
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return read_wav(io.BytesIO(head + stream.read()), rate).chunks()
-    return chunk_stream(stream, rate, start=head)
+        raise AudioFormatError(f"nothing came in on {STDIN}; pipe raw 16 kHz 16-bit mono PCM or a WAV file")
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return chunk_stream(stream, rate, start=head)
+    seen = _Recording(head, stream)
+    try:
+        fmt, size = _read_header(seen)
+    except AudioFormatError as exc:
+        raise AudioFormatError(f"{STDIN}: not a PCM WAV stream ({exc})") from exc
+    if fmt == _Format(_PCM, 1, rate, WIDTH):
+        return chunk_stream(stream, rate)
+    if size in _UNKNOWN_LENGTHS:
+        raise AudioFormatError(f"{STDIN}: a WAV stream of unknown length must be {rate} Hz mono 16-bit, "
+                               f"e.g. 'arecord -f S16_LE -r {rate} -c 1'")
+    return read_wav(io.BytesIO(seen.bytes + stream.read()), rate, name=STDIN).chunks()
+
+
+class _Recording:
+    """Reads from ``stream`` after ``start``, keeping every byte read."""
+
+    def __init__(self, start: bytes, stream: BinaryIO) -> None:
+        self.bytes, self._start, self._stream = b"", start, stream
+
+    def read(self, size: int) -> bytes:
+        block, self._start = self._start[:size], self._start[size:]
+        if len(block) < size:
+            block += self._stream.read(size - len(block))
+        self.bytes += block
+        return block
 
 
 def chunk_stream(stream: BinaryIO, rate: int = RATE, chunk_ms: int = CHUNK_MS, start: bytes = b"") -> Iterator[AudioChunk]:

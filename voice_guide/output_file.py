@@ -1,13 +1,15 @@
 """Output files written whole or not at all.
 
-The path is checked before any work starts (a folder, the input itself, a folder that cannot be
-made or written to: one line that says so). The file is then written beside the target under a
-temporary name and moved over it at the end, so an error or Ctrl-C never leaves a half-written file
-where the old one was. Devices and pipes (``/dev/null``) are written in place.
+The path is checked before any work starts (a folder, the input itself, a read-only file, a folder
+that cannot be made or written to: one line that says so). The file is then written beside the
+target under a temporary name and moved over it at the end, so an error or Ctrl-C never leaves a
+half-written file where the old one was. A symbolic link is followed: the file it points to is
+replaced, the link stays. Devices, pipes and ``/dev/stdout`` are written in place.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -16,6 +18,19 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from voice_guide.errors import OutputError
+
+_IN_PLACE_ROOTS = (Path("/dev"), Path("/proc"))
+"""Paths under these are devices or stand for them (``/dev/stdout``): never replaced."""
+
+
+def _read_umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+"""Read once at import: setting it to read it would race with other threads creating files."""
 
 
 def writable_path(path: str | Path, inputs: Iterable[str | Path | None] = ()) -> Path:
@@ -27,7 +42,12 @@ def writable_path(path: str | Path, inputs: Iterable[str | Path | None] = ()) ->
     for source in inputs:
         if source is not None and str(source) != "-" and _same_file(target, Path(source)):
             raise OutputError(f"{target} is also the input; write the output to another file")
-    writable_folder(target.parent)
+    if in_place(target):
+        return target
+    real = Path(os.path.realpath(target))
+    if real.exists() and not os.access(real, os.W_OK):
+        raise OutputError(f"cannot write {target}: it is read-only; make it writable or choose another name")
+    writable_folder(real.parent)
     return target
 
 
@@ -39,35 +59,51 @@ def writable_folder(path: str | Path) -> Path:
         with tempfile.TemporaryFile(dir=folder):
             pass
     except (FileExistsError, NotADirectoryError) as exc:
-        raise OutputError(f"cannot write in {folder}: {_file_in(folder)} is a file, not a folder; choose another path") from exc
+        raise OutputError(f"cannot write in {folder}: {_existing_part(folder)} is not a folder; choose another path") from exc
     except OSError as exc:
         raise OutputError(f"cannot write in {folder} ({exc.strerror or exc}); choose a folder you can write to") from exc
     return folder
 
 
+def in_place(target: Path) -> bool:
+    """A device, a pipe or a path under /dev or /proc: written as it is, never replaced."""
+    absolute = Path(os.path.abspath(target))
+    if any(absolute.is_relative_to(root) for root in _IN_PLACE_ROOTS):
+        return True
+    return target.exists() and not Path(os.path.realpath(target)).is_file()
+
+
 class ReplacingFile:
-    """A binary file written under a temporary name beside ``target``: :meth:`commit` moves it over
-    the target, :meth:`discard` drops it and leaves the target as it was."""
+    """A binary file written under a temporary name beside ``target`` (beside the file a link points
+    to): :meth:`commit` moves it over the target, :meth:`discard` drops it and leaves the target as
+    it was. A target written in place (see :func:`in_place`) is opened as it is."""
 
     def __init__(self, target: Path) -> None:
-        self.target = target
+        self.target = Path(os.path.realpath(target))
         self._temp: Path | None = None
-        if target.exists() and not target.is_file():  # a device or a pipe: nothing to replace
+        if in_place(target):
             self.stream: BinaryIO = open(target, "wb")
             return
         try:
-            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
+            handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".partial")
         except OSError as exc:
-            raise OutputError(f"cannot write in {target.parent} ({exc.strerror or exc}); choose a folder you can write to") from exc
+            raise OutputError(f"cannot write in {self.target.parent} ({exc.strerror or exc}); choose a folder you can write to") from exc
         self._temp = Path(name)
-        os.chmod(handle, _mode_for(target))
+        try:
+            os.chmod(handle, _mode_for(self.target))
+        except OSError:
+            pass  # a file system without permissions (vfat): the file is written all the same
         self.stream = os.fdopen(handle, "wb")
 
     def commit(self) -> None:
-        self.stream.close()
-        if self._temp is not None:
-            os.replace(self._temp, self.target)
-            self._temp = None
+        """Move the finished file over the target; on failure the temporary file is removed."""
+        try:
+            self.stream.close()
+            if self._temp is not None:
+                _replace(self._temp, self.target)
+                self._temp = None
+        finally:
+            self.discard()
 
     def discard(self) -> None:
         self.stream.close()
@@ -77,27 +113,45 @@ class ReplacingFile:
 
 
 @contextmanager
-def replaced_folder(folder: Path) -> Iterator[Path]:
-    """A hidden folder beside ``folder`` to fill; when the block ends without error it takes
-    ``folder``'s place (the old one is removed only then), else it is removed and ``folder`` stays."""
-    parent = writable_folder(folder.parent)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=parent))
+def replaced_folder(folder: Path, keep_others: bool = True) -> Iterator[Path]:
+    """A hidden folder beside ``folder`` (beside the folder a link points to) to fill; when the block
+    ends without error it takes ``folder``'s place, else it is removed and ``folder`` stays as it
+    was. With ``keep_others``, files of the old folder that the new one lacks (a producer's notes,
+    the audio of a script-only rebuild) are carried over."""
+    real = Path(os.path.realpath(folder))
+    parent = writable_folder(real.parent)
+    work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".partial", dir=parent))
     try:
         yield work
-        os.chmod(work, folder.stat().st_mode & 0o777 if folder.exists() else 0o777 & ~_umask())
-        if not folder.exists():
-            os.replace(work, folder)
+        if not real.exists():
+            os.replace(work, real)
             return
+        if keep_others:
+            for old_file in real.iterdir():
+                if old_file.is_file() and not (work / old_file.name).exists():
+                    shutil.copy2(old_file, work / old_file.name)
+        os.chmod(work, real.stat().st_mode & 0o777)
         old = parent / f"{work.name}.old"
-        os.replace(folder, old)
+        os.replace(real, old)
         try:
-            os.replace(work, folder)
-        except OSError:
-            os.replace(old, folder)
+            os.replace(work, real)
+        except BaseException:
+            os.replace(old, real)  # the old folder back, whatever stopped the swap
             raise
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _replace(temp: Path, target: Path) -> None:
+    """``os.replace``, or a copy into the target where it cannot be replaced (a file mounted on its
+    own into a container is busy)."""
+    try:
+        os.replace(temp, target)
+    except OSError as exc:
+        if exc.errno not in (errno.EBUSY, errno.EXDEV):
+            raise
+        shutil.copyfile(temp, target)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -107,10 +161,10 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-def _file_in(folder: Path) -> Path:
-    """The part of ``folder`` that exists and is a file (what stops the folder being made)."""
+def _existing_part(folder: Path) -> Path:
+    """The nearest part of ``folder`` that exists (what stops the folder being made)."""
     for part in [folder, *folder.parents]:
-        if part.exists():
+        if part.exists() or part.is_symlink():
             return part
     return folder
 
@@ -119,10 +173,4 @@ def _mode_for(target: Path) -> int:
     """The old file's permissions, or a new file's (as the umask allows)."""
     if target.exists():
         return target.stat().st_mode & 0o777
-    return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
+    return 0o666 & ~_UMASK

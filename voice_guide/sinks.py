@@ -56,9 +56,13 @@ class WavFileSink:
             return
         wav, file = self._open(), self._file
         assert file is not None
-        wav.close()
-        file.commit()
         self._wav = self._file = None
+        try:
+            wav.close()
+        except BaseException:
+            file.discard()
+            raise
+        file.commit()
 
 
 class MemorySink:

@@ -116,20 +116,25 @@ def test_the_same_script_renders_with_piper(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed, so pyttsx3 cannot speak")
-def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_path: Path) -> None:
-    """Ctrl-C reaches the main process only (as from a service manager): the queued builds are dropped,
-    the running ones interrupted, and no folder is left half rebuilt."""
+@pytest.mark.parametrize("to_group", [False, True], ids=["main process", "process group"])
+def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_path: Path, to_group: bool) -> None:
+    """Ctrl-C reaches the main process only (as from a service manager), or every process (as from a
+    terminal, when each worker is interrupted twice): the queued builds are dropped, the running ones
+    interrupted, and no folder is left half rebuilt."""
     import signal
     import time
 
     env = dict(os.environ, PYTHONPATH=str(GUARD) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.Popen([sys.executable, "-m", "voice_guide", "episode", "build", "--all", "--jobs", "2", "--out", "out"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not list((tmp_path / "out").glob(".*.partial")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until a build is under way
-    proc.send_signal(signal.SIGINT)
+    if to_group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        proc.send_signal(signal.SIGINT)
     stopped = time.monotonic()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

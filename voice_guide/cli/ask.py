@@ -73,10 +73,7 @@ def explain(matcher: Matcher, text: str) -> str:
 
 def _lines(args: argparse.Namespace) -> Iterable[str]:
     if args.question:
-        question = " ".join(args.question)[:MAX_QUESTION_CHARS]
-        if not question.strip():
-            raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
-        yield question
+        yield " ".join(args.question)[:MAX_QUESTION_CHARS]
         return
     yield from read_lines(sys.stdin.buffer)
 
@@ -99,6 +96,8 @@ def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[str]:
 
 
 def run_ask(args: argparse.Namespace) -> int:
+    if args.question and not " ".join(args.question).strip():  # before any output file is touched
+        raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
     library, matcher = load_content(args)
     speech = _speech_settings(args)
     dialogue = Dialogue(library, matcher, speech=speech)

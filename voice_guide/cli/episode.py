@@ -241,6 +241,7 @@ def _quiet_when_stopped() -> None:
     worker ends without a traceback of its own; the main process says it stopped."""
 
     def interrupted(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut into the clean-up
         sys.stderr = open(os.devnull, "w")
         raise KeyboardInterrupt
 

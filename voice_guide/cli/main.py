@@ -97,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except OSError as exc:  # a file or folder that went away, a full disk, ...: one line, not a traceback
+        if args.debug:
+            raise
         where = f": {exc.filename}" if exc.filename else ""
         print(f"voice-guide: error: {exc.strerror or exc}{where}; check the path, its permissions and the free space",
               file=sys.stderr)
