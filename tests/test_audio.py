@@ -191,6 +191,10 @@ def test_a_live_wav_stream_of_unknown_length_is_streamed_when_it_needs_no_conver
 
     live = piped_audio(io.BytesIO(header(RATE, 16, 0x7FFFFFFF) + samples))  # as 'arecord -f S16_LE -r 16000 -c 1'
     assert b"".join(c.audio for c in live) == samples
+    tagged = header(RATE, 16, len(samples)) + samples + b"LIST" + struct.pack("<I", 4) + b"INFO"
+    assert b"".join(c.audio for c in piped_audio(io.BytesIO(tagged))) == samples  # what follows the data is no audio
+    with pytest.raises(AudioFormatError, match="longer than the 4 h limit"):  # refused before reading 10 h
+        piped_audio(io.BytesIO(header(44100, 16, 44100 * 2 * 36000) + samples))
     with pytest.raises(AudioFormatError, match="arecord -f S16_LE"):
         piped_audio(io.BytesIO(header(8000, 8, 0x7FFFFFFF) + samples))  # arecord's default, 8 kHz 8-bit
     with pytest.raises(AudioFormatError, match="standard input: not a PCM WAV stream"):

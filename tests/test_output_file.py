@@ -122,7 +122,10 @@ def test_a_read_only_file_is_not_replaced(tmp_path: Path, monkeypatch: pytest.Mo
     path = tmp_path / "reply.wav"
     path.write_bytes(b"keep me")
     path.chmod(0o444)
-    monkeypatch.setattr(output_file.os, "access", lambda p, mode: False)  # as for anyone but root
+    with pytest.raises(OutputError, match="read-only"):  # root included: access() lets root write anything
+        WavFileSink(path)
+    path.chmod(0o644)
+    monkeypatch.setattr(output_file.os, "access", lambda p, mode: False)  # writable bits, but not for this user
     with pytest.raises(OutputError, match="read-only"):
         WavFileSink(path)
     assert path.read_bytes() == b"keep me"
@@ -145,16 +148,26 @@ def test_a_failed_move_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pyt
 def test_a_rebuilt_folder_keeps_other_files_and_its_link(tmp_path: Path) -> None:
     from voice_guide.output_file import replaced_folder
 
-    (tmp_path / "store" / "ep").mkdir(parents=True)
+    (tmp_path / "store" / "ep" / "notes").mkdir(parents=True)
     (tmp_path / "store" / "ep" / "script.json").write_text("old")
-    (tmp_path / "store" / "ep" / "producer-notes.txt").write_text("mine")
+    (tmp_path / "store" / "ep" / "episode.wav").write_text("old audio")
+    (tmp_path / "store" / "ep" / "notes" / "producer.txt").write_text("mine")
     link = tmp_path / "ep"
     link.symlink_to(tmp_path / "store" / "ep")
-    with replaced_folder(link) as work:
+    with replaced_folder(link, drop=("episode.wav",)) as work:
         (work / "script.json").write_text("new")
     assert link.is_symlink()
-    assert (link / "script.json").read_text() == "new" and (link / "producer-notes.txt").read_text() == "mine"
+    assert (link / "script.json").read_text() == "new" and (link / "notes" / "producer.txt").read_text() == "mine"
+    assert not (link / "episode.wav").exists()  # stale: dropped
     assert [p.name for p in (tmp_path / "store").iterdir()] == ["ep"]
+
+
+def test_a_new_folder_is_as_readable_as_any_other(tmp_path: Path) -> None:
+    from voice_guide.output_file import _UMASK, replaced_folder
+
+    with replaced_folder(tmp_path / "ep") as work:
+        (work / "script.json").write_text("new")
+    assert (tmp_path / "ep").stat().st_mode & 0o777 == 0o777 & ~_UMASK  # not the private 0700 of a temp folder
 
 
 def test_an_interrupted_swap_puts_the_old_folder_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -187,7 +187,7 @@ def _read_header(stream: _Readable) -> tuple[_Format, int]:
                 raise AudioFormatError("the WAV file ends inside a chunk")
 
 
-def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
+def _read_riff(stream: _Readable, max_seconds: float) -> tuple[_Format, bytes]:
     """The format and the sample bytes of a RIFF/WAVE stream."""
     fmt, size = _read_header(stream)
     limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
@@ -200,7 +200,7 @@ def _read_riff(stream: BinaryIO, max_seconds: float) -> tuple[_Format, bytes]:
     return fmt, data
 
 
-def read_wav(source: str | Path | BinaryIO, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS,
+def read_wav(source: str | Path | _Readable, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS,
              name: str | None = None) -> Clip:
     """Read a WAV (PCM 8-32 bit, float, extensible; any rate and channels) as a mono clip at ``rate``."""
     name = name or (str(source) if isinstance(source, (str, Path)) else "<stream>")
@@ -267,28 +267,41 @@ def piped_audio(stream: BinaryIO, rate: int = RATE) -> Iterator[AudioChunk]:
     except AudioFormatError as exc:
         raise AudioFormatError(f"{STDIN}: not a PCM WAV stream ({exc})") from exc
     if fmt == _Format(_PCM, 1, rate, WIDTH):
-        return chunk_stream(stream, rate)
+        return chunk_stream(stream if size in _UNKNOWN_LENGTHS else _Limited(stream, size), rate)
     if size in _UNKNOWN_LENGTHS:
         raise AudioFormatError(f"{STDIN}: a WAV stream of unknown length must be {rate} Hz mono 16-bit, "
                                f"e.g. 'arecord -f S16_LE -r {rate} -c 1'")
-    return read_wav(io.BytesIO(seen.bytes + stream.read()), rate, name=STDIN).chunks()
+    return read_wav(_Recording(seen.bytes, stream, keep=False), rate, name=STDIN).chunks()  # its length is checked first
+
+
+class _Limited:
+    """The first ``size`` bytes of ``stream`` (a data chunk; what follows it is no audio)."""
+
+    def __init__(self, stream: _Readable, size: int) -> None:
+        self._stream, self._left = stream, size
+
+    def read(self, size: int) -> bytes:
+        block = self._stream.read(min(size, self._left)) if self._left > 0 else b""
+        self._left -= len(block)
+        return block
 
 
 class _Recording:
-    """Reads from ``stream`` after ``start``, keeping every byte read."""
+    """Reads ``start``, then from ``stream``; with ``keep``, keeps every byte read in ``bytes``."""
 
-    def __init__(self, start: bytes, stream: BinaryIO) -> None:
-        self.bytes, self._start, self._stream = b"", start, stream
+    def __init__(self, start: bytes, stream: _Readable, keep: bool = True) -> None:
+        self.bytes, self._start, self._stream, self._keep = b"", start, stream, keep
 
     def read(self, size: int) -> bytes:
         block, self._start = self._start[:size], self._start[size:]
         if len(block) < size:
             block += self._stream.read(size - len(block))
-        self.bytes += block
+        if self._keep:
+            self.bytes += block
         return block
 
 
-def chunk_stream(stream: BinaryIO, rate: int = RATE, chunk_ms: int = CHUNK_MS, start: bytes = b"") -> Iterator[AudioChunk]:
+def chunk_stream(stream: _Readable, rate: int = RATE, chunk_ms: int = CHUNK_MS, start: bytes = b"") -> Iterator[AudioChunk]:
     """Raw 16-bit mono PCM at ``rate`` from a byte stream (e.g. stdin), as chunks; ``start`` is what
     was already read from it."""
     step = rate * chunk_ms // 1000 * WIDTH

@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ def writable_path(path: str | Path, inputs: Iterable[str | Path | None] = ()) ->
     if in_place(target):
         return target
     real = Path(os.path.realpath(target))
-    if real.exists() and not os.access(real, os.W_OK):
+    if real.exists() and (not os.access(real, os.W_OK) or not real.stat().st_mode & 0o222):  # root, too
         raise OutputError(f"cannot write {target}: it is read-only; make it writable or choose another name")
     writable_folder(real.parent)
     return target
@@ -113,34 +114,49 @@ class ReplacingFile:
 
 
 @contextmanager
-def replaced_folder(folder: Path, keep_others: bool = True) -> Iterator[Path]:
+def replaced_folder(folder: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     """A hidden folder beside ``folder`` (beside the folder a link points to) to fill; when the block
     ends without error it takes ``folder``'s place, else it is removed and ``folder`` stays as it
-    was. With ``keep_others``, files of the old folder that the new one lacks (a producer's notes,
-    the audio of a script-only rebuild) are carried over."""
+    was. Whatever the old folder holds that the new one lacks (a producer's notes, the audio of a
+    script-only rebuild) is moved over, except the names in ``drop`` (files the build has made stale)."""
     real = Path(os.path.realpath(folder))
     parent = writable_folder(real.parent)
     work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".partial", dir=parent))
     try:
         yield work
-        if not real.exists():
-            os.replace(work, real)
-            return
-        if keep_others:
-            for old_file in real.iterdir():
-                if old_file.is_file() and not (work / old_file.name).exists():
-                    shutil.copy2(old_file, work / old_file.name)
-        os.chmod(work, real.stat().st_mode & 0o777)
-        old = parent / f"{work.name}.old"
-        os.replace(real, old)
-        try:
-            os.replace(work, real)
-        except BaseException:
-            os.replace(old, real)  # the old folder back, whatever stopped the swap
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        os.chmod(work, real.stat().st_mode & 0o777 if real.exists() else 0o777 & ~_UMASK)
+        with _no_interrupts():
+            _swap(real, work, parent / f"{work.name}.old", set(drop))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _swap(real: Path, work: Path, old: Path, drop: set[str]) -> None:
+    if not real.exists():
+        os.replace(work, real)
+        return
+    os.replace(real, old)
+    try:
+        os.replace(work, real)
+    except BaseException:
+        os.replace(old, real)
+        raise
+    for entry in old.iterdir():
+        if entry.name not in drop and not os.path.lexists(real / entry.name):
+            os.replace(entry, real / entry.name)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _no_interrupts() -> Iterator[None]:
+    """Ctrl-C and a stop request wait until the block is done (the swap of two folders must not be
+    cut in half); they are acted on as soon as it ends."""
+    signals = {signal.SIGINT, signal.SIGTERM}
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _replace(temp: Path, target: Path) -> None:

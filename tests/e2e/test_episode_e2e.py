@@ -138,7 +138,7 @@ def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_p
     stopped = time.monotonic()
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
-    assert time.monotonic() - stopped < 10
+    assert time.monotonic() - stopped < 5  # not after the queued episodes (tens of seconds)
     assert "Traceback" not in err and "voice-guide: stopped" in err
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
     for folder in (p for p in (tmp_path / "out").iterdir() if p.is_dir()):

@@ -8,6 +8,7 @@ import os
 import queue
 import signal
 import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,6 +135,8 @@ def _options(args: argparse.Namespace) -> Any:
 
 def _build_one(argv: dict[str, Any], plan_id: str, pack_id: str, now: datetime, events: Any) -> dict[str, Any]:
     """Worker: load everything, choose the engine, build one episode. Runs in a child process."""
+    if _STOPPED.is_set():
+        raise KeyboardInterrupt  # a build handed over before Ctrl-C: not started
     args = argparse.Namespace(**argv)
     from voice_guide.episode.pipeline import Resources, build_episode
     from voice_guide.episode.plans import find_plan
@@ -211,7 +214,7 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
                     while not all(f.done() for f in futures):
                         _drain(events, update, timeout=0.1)
                 except KeyboardInterrupt:
-                    _stop_workers(pool)
+                    _stop_workers(pool, futures)
                     raise
                 _drain(events, update, timeout=0.0)
                 results = []
@@ -224,16 +227,21 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
                 return results
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]]]) -> None:
     """Ctrl-C: drop the builds not started and interrupt the running ones (each leaves its last
     complete episode as it was), rather than let every queued episode render first."""
-    processes: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})  # shutdown() forgets them
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes.values():
+    for future in futures:
+        future.cancel()
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
         try:
             os.kill(process.pid, signal.SIGINT)
         except OSError:
             pass  # already gone
+
+
+_STOPPED = threading.Event()
+"""Set in a build worker by its first Ctrl-C: any build handed to it afterwards ends at once."""
 
 
 def _quiet_when_stopped() -> None:
@@ -241,6 +249,7 @@ def _quiet_when_stopped() -> None:
     worker ends without a traceback of its own; the main process says it stopped."""
 
     def interrupted(signum: int, frame: object) -> None:
+        _STOPPED.set()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut into the clean-up
         sys.stderr = open(os.devnull, "w")
         raise KeyboardInterrupt

@@ -133,7 +133,8 @@ def build_episode(
     The episode is built in a hidden folder beside it and swapped in when complete, so a failed or
     interrupted rebuild leaves the last complete episode as it was, never a mix of old and new files."""
     folder = out_dir / plan.slug(pack)
-    with replaced_folder(folder) as work:
+    stale = ("episode.wav",) if not options.script_only and not options.write_wav else ()  # no longer this episode's audio
+    with replaced_folder(folder, drop=stale) as work:
         return _build(pack, plan, res, out_dir, folder, work, options, synthesizer, engine, now, step)
 
 
