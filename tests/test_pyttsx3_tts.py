@@ -113,3 +113,10 @@ def test_each_voice_setting_gets_its_own_worker_and_old_ones_are_closed(synth: P
     for rate in (120, 140, 160, 180, 200, 220):
         assert synth.synthesize("Yes.", Voice(rate_wpm=rate)).seconds > 0
     assert len(synth._workers) == MAX_WORKERS
+
+
+def test_voices_are_known_by_id_short_id_name_or_with_a_variant(synth: Pyttsx3Synthesizer) -> None:
+    english = next(vid for vid, _ in synth.voices if vid.endswith("/en-us"))
+    name = dict(synth.voices)[english]
+    assert synth.knows(english) and synth.knows("en-us") and synth.knows("EN-US+f3") and synth.knows(name)
+    assert not synth.knows("bogus") and not synth.knows("us")

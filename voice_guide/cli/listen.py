@@ -220,6 +220,9 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
         from voice_guide.engines.pyttsx3_tts import Pyttsx3Synthesizer
 
         synthesizer: Any = Pyttsx3Synthesizer()
+        if args.voice and not synthesizer.knows(args.voice):
+            print(f"voice-guide: no voice '{args.voice}'; speaking with the default voice "
+                  "('voice-guide doctor' lists the voices)", file=sys.stderr)
     else:
         synthesizer = _SilentSynthesizer()
     earcons = Earcons(EarconSettings(enabled=settings.earcons)) if speaking else None

@@ -102,6 +102,12 @@ class Pyttsx3Synthesizer:
         self.restarts = 0
         self.voices = self._worker(Voice()).voices
 
+    def knows(self, voice_id: str) -> bool:
+        """Whether espeak has this voice: an id ("gmw/en-us"), its last part ("en-us") or a name
+        ("English (America)"), with or without a variant ("en-us+f3")."""
+        wanted = voice_id.split("+", 1)[0].casefold()
+        return any(wanted in (vid.casefold(), vid.rsplit("/", 1)[-1].casefold(), name.casefold()) for vid, name in self.voices)
+
     def _key(self, voice: Voice) -> WorkerKey:
         return (voice.voice_id, int(voice.rate_wpm), int(voice.pitch))
 
