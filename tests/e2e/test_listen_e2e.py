@@ -107,8 +107,19 @@ def test_doctor_reports_what_works() -> None:
     import json
 
     checks = {c["check"]: c for c in json.loads(proc.stdout)}
-    assert {"microphone", "speaker", "text-to-speech", "pocketsphinx", "vosk"} <= set(checks)
+    assert {"settings", "microphone", "speaker", "text-to-speech", "pocketsphinx", "vosk"} <= set(checks)
     assert checks["pocketsphinx"]["ok"]
+
+
+def test_doctor_checks_the_settings_file(tmp_path: Path) -> None:
+    import json
+
+    bad = tmp_path / "kiosk.yaml"
+    bad.write_text("volume: 3\n", encoding="utf-8")
+    proc = run_cli("doctor", "--json", "--config", str(bad))
+    assert proc.returncode == 1  # a broken settings file stops listen, so it is a needed check
+    settings = {c["check"]: c for c in json.loads(proc.stdout)}["settings"]
+    assert not settings["ok"] and f"{bad}:1" in settings["detail"] and "outside" in settings["detail"]
 
 
 def test_model_unpack_checks_paths_and_structure(tmp_path: Path) -> None:

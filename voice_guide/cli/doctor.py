@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             description="Checks the microphone and speaker, the text-to-speech voice, the recognizers "
                             "and their models; says what works and what to install.")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--config", metavar="FILE", help="settings file to check (else $VOICE_GUIDE_CONFIG, if set)")
     doctor.set_defaults(handler=run_doctor)
 
 
@@ -83,8 +84,16 @@ def _vosk() -> str:
     return f"model {model}"
 
 
-def checks() -> list[Check]:
+def _settings(path: str | None) -> str:
+    from voice_guide.settings import load_settings
+
+    source = load_settings(path).source
+    return "built-in defaults (no settings file)" if source == "defaults" else f"{source} is valid"
+
+
+def checks(config: str | None = None) -> list[Check]:
     return [
+        _try("settings", lambda: _settings(config), "fix the file, or unset $VOICE_GUIDE_CONFIG"),
         _try("microphone", lambda: _devices("input"), "plug in a microphone, or use 'listen --input FILE.wav'", needed=False),
         _try("speaker", lambda: _devices("output"), "plug in a speaker or headset, or use '--output FILE.wav'", needed=False),
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
@@ -95,7 +104,7 @@ def checks() -> list[Check]:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    results = checks()
+    results = checks(args.config)
     if args.json:
         print_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "needed": c.needed} for c in results])
     else:
