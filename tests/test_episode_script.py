@@ -206,6 +206,13 @@ def test_plan_errors_name_the_plan_file_and_line(tmp_path: Path, pack: Pack) -> 
         load_plans([tmp_path], builtin=False)
 
 
+def test_a_plans_folder_without_plans_is_an_error_not_nothing(tmp_path: Path) -> None:
+    (tmp_path / "plans").mkdir()
+    (tmp_path / "plans" / "notes.txt").write_text("not a plan")
+    with pytest.raises(ContentError, match=r"plans: no plan files \(\*\.yaml\) in this folder; check --plans"):
+        load_plans([tmp_path / "plans"])
+
+
 def test_a_plan_without_its_disclaimers_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "bare.yaml").write_text(
         "id: bare\ntitle: Bare\npack: any\nsegments:\n  - kind: interview\n    title: X\n    sections: all\n  - kind: close\n    title: Bye\n",

@@ -173,7 +173,10 @@ def load_plans(extra: Iterable[str | Path] = (), builtin: bool = True) -> list[P
     for location in extra:
         p = Path(location)
         if p.is_dir():
-            paths.extend(sorted(p.glob("*.yaml")))
+            found = sorted(p.glob("*.yaml"))
+            if not found:
+                raise ContentError(str(p), None, "no plan files (*.yaml) in this folder; check --plans")
+            paths.extend(found)
         elif p.exists():
             paths.append(p)
         else:
