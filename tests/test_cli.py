@@ -134,6 +134,16 @@ def test_empty_and_impossible_values_are_refused(args: list[str], words: str) ->
     assert proc.returncode == 2 and words in proc.stderr and proc.stderr.count("\n") == 1
 
 
+def test_a_closed_standard_output_is_no_internal_error(tmp_path: Path) -> None:
+    import os
+
+    out = tmp_path / "reply.wav"
+    proc = subprocess.run([sys.executable, "-m", "voice_guide", "ask", "--json", "--wav", str(out), "can i get a second opinion"],
+                          stderr=subprocess.PIPE, text=True, timeout=60, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 0 and "error" not in proc.stderr, proc.stderr
+    assert out.stat().st_size > 44  # the reply was still written
+
+
 def test_explain_shows_scores(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "--no-speak", "--explain", "can my tissue go to another pathologist"]) == 0
     err = capsys.readouterr().err
