@@ -62,8 +62,14 @@ def writable_folder(path: str | Path) -> Path:
     except (FileExistsError, NotADirectoryError) as exc:
         raise OutputError(f"cannot write in {folder}: {_existing_part(folder)} is not a folder; choose another path") from exc
     except OSError as exc:
-        raise OutputError(f"cannot write in {folder} ({exc.strerror or exc}); choose a folder you can write to") from exc
+        raise _cannot_write_in(folder, exc) from exc
     return folder
+
+
+def hidden(path: Path) -> bool:
+    """A hidden entry, such as a folder being rebuilt (see :func:`replaced_folder`): never listed as
+    an episode or anything else a folder holds for the user."""
+    return path.name.startswith(".")
 
 
 def in_place(target: Path) -> bool:
@@ -88,10 +94,10 @@ class ReplacingFile:
         try:
             handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".partial")
         except OSError as exc:
-            raise OutputError(f"cannot write in {self.target.parent} ({exc.strerror or exc}); choose a folder you can write to") from exc
+            raise _cannot_write_in(self.target.parent, exc) from exc
         self._temp = Path(name)
         try:
-            os.chmod(handle, _mode_for(self.target))
+            os.chmod(handle, _mode_for(self.target, 0o666))
         except OSError:
             pass  # a file system without permissions (vfat): the file is written all the same
         self.stream = os.fdopen(handle, "wb")
@@ -124,7 +130,7 @@ def replaced_folder(folder: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".partial", dir=parent))
     try:
         yield work
-        os.chmod(work, real.stat().st_mode & 0o777 if real.exists() else 0o777 & ~_UMASK)
+        os.chmod(work, _mode_for(real, 0o777))
         with _no_interrupts():
             _swap(real, work, parent / f"{work.name}.old", set(drop))
     finally:
@@ -185,8 +191,12 @@ def _existing_part(folder: Path) -> Path:
     return folder
 
 
-def _mode_for(target: Path) -> int:
-    """The old file's permissions, or a new file's (as the umask allows)."""
+def _mode_for(target: Path, fresh: int) -> int:
+    """The old file's or folder's permissions, or ``fresh`` as the umask allows for a new one."""
     if target.exists():
         return target.stat().st_mode & 0o777
-    return 0o666 & ~_UMASK
+    return fresh & ~_UMASK
+
+
+def _cannot_write_in(folder: Path, exc: OSError) -> OutputError:
+    return OutputError(f"cannot write in {folder} ({exc.strerror or exc}); choose a folder you can write to")

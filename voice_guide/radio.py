@@ -13,6 +13,7 @@ from typing import Sequence
 
 from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, read_wav
 from voice_guide.errors import ConfigError
+from voice_guide.output_file import hidden
 
 RADIO_RATE = 22050
 """Radio audio is played as mono at this rate (speech episodes need no more)."""
@@ -83,7 +84,7 @@ def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Epis
         if missing:
             raise ConfigError(f"{root}: playlist names missing episodes: {', '.join(missing)}")
     else:
-        folders = sorted(p for p in root.iterdir() if not p.name.startswith(".") and (p / "episode.wav").exists())
+        folders = sorted(p for p in root.iterdir() if not hidden(p) and (p / "episode.wav").exists())
     if not folders:
         raise ConfigError(f"{root}: no rendered episodes; build them: 'voice-guide episode build --all --out {root}'")
     return [load_episode(f) for f in folders]

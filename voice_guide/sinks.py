@@ -48,21 +48,20 @@ class WavFileSink:
         if self._closed:
             return
         self._closed = True
-        if self.seconds == 0 and self.path.exists():
-            if self._wav is not None and self._file is not None:
-                self._wav.close()
-                self._file.discard()
-            self._wav = self._file = None
+        keep_old = self.seconds == 0 and self.path.exists()  # nothing played: the file there stays
+        if keep_old and self._wav is None:
             return
         wav, file = self._open(), self._file
         assert file is not None
-        self._wav = self._file = None
         try:
             wav.close()
         except BaseException:
             file.discard()
             raise
-        file.commit()
+        if keep_old:
+            file.discard()
+        else:
+            file.commit()
 
 
 class MemorySink:

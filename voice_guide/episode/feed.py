@@ -17,6 +17,7 @@ from pathlib import Path
 
 from voice_guide.episode.settings import Show
 from voice_guide.errors import ConfigError
+from voice_guide.output_file import hidden
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -126,7 +127,7 @@ def feed_xml(show: Show, entries: list[FeedEntry]) -> str:
 
 def write_feed(out_dir: Path, show: Show) -> tuple[Path, int]:
     """Rebuild feed.xml from every episode folder under ``out_dir``; returns (path, episodes)."""
-    entries = [e for e in (read_entry(d) for d in sorted(out_dir.iterdir()) if d.is_dir() and not d.name.startswith(".")) if e is not None]
+    entries = [e for e in (read_entry(d) for d in sorted(out_dir.iterdir()) if d.is_dir() and not hidden(d)) if e is not None]
     path = out_dir / FEED_FILE
     path.write_text(feed_xml(show, entries), encoding="utf-8")
     return path, len(entries)
