@@ -8,7 +8,6 @@ import os
 import queue
 import signal
 import sys
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -135,7 +134,7 @@ def _options(args: argparse.Namespace) -> Any:
 
 def _build_one(argv: dict[str, Any], plan_id: str, pack_id: str, now: datetime, events: Any) -> dict[str, Any]:
     """Worker: load everything, choose the engine, build one episode. Runs in a child process."""
-    if _STOPPED.is_set():
+    if _STOPPED:
         raise KeyboardInterrupt  # a build handed over before Ctrl-C: not started
     args = argparse.Namespace(**argv)
     from voice_guide.episode.pipeline import Resources, build_episode
@@ -240,17 +239,20 @@ def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]
             pass  # already gone
 
 
-_STOPPED = threading.Event()
-"""Set in a build worker by its first Ctrl-C: any build handed to it afterwards ends at once."""
+_STOPPED: list[int] = []
+"""In a build worker, the Ctrl-C signals it has had: any build handed to it afterwards ends at once."""
 
 
 def _quiet_when_stopped() -> None:
     """In a build worker: Ctrl-C interrupts the build (its last complete episode is kept) and the
-    worker ends without a traceback of its own; the main process says it stopped."""
+    worker ends without a traceback of its own; the main process says it stopped.
+
+    The handler takes no lock: a second Ctrl-C (the terminal's to the whole group, then the main
+    process's own) can arrive while it runs, and re-entering a held lock would hang the worker."""
 
     def interrupted(signum: int, frame: object) -> None:
-        _STOPPED.set()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut into the clean-up
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a further Ctrl-C must not cut into the clean-up
+        _STOPPED.append(signum)
         sys.stderr = open(os.devnull, "w")
         raise KeyboardInterrupt
 

@@ -1,0 +1,52 @@
+"""The episode build worker's Ctrl-C handler: safe against a second Ctrl-C arriving while it runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+# Calls the installed handler, and from inside it (at its k-th traced line, in it or in anything it
+# calls) calls it again, as a second Ctrl-C would: the terminal's signal to the whole process group
+# and the main process's own one to each worker can arrive that close together.
+_REENTER = textwrap.dedent("""
+    import signal, sys
+    from voice_guide.cli import episode
+
+    out = sys.stdout
+    k = 0
+    while True:
+        k += 1
+        episode._quiet_when_stopped()
+        handler = signal.getsignal(signal.SIGINT)
+        lines = [0]
+
+        def tracer(frame, event, arg):
+            if event == "line":
+                lines[0] += 1
+                if lines[0] == k:
+                    sys.settrace(None)
+                    handler(signal.SIGINT, None)
+            return tracer
+
+        sys.settrace(tracer)
+        try:
+            handler(signal.SIGINT, None)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        if lines[0] < k:
+            break
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN or not episode._STOPPED:
+            out.write("not stopped\\n")
+    out.write(f"re-entered at {k - 1} points\\n")
+""")
+
+
+def test_a_second_ctrl_c_inside_the_workers_handler_does_not_hang_it() -> None:
+    proc = subprocess.run([sys.executable, "-c", _REENTER], capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert "not stopped" not in proc.stdout
+    points = int(proc.stdout.split("re-entered at ")[1].split()[0])
+    assert points >= 3  # every line of the handler was tried
