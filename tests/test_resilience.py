@@ -211,26 +211,50 @@ def test_a_broken_pack_on_reload_keeps_the_last_good_one(library: Library, tmp_p
     assert kept is good and error is not None and str(pack) in error
 
 
-def test_sighup_reloads_content_and_a_broken_pack_is_refused(library: Library, tmp_path: Path) -> None:
+def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
+        library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import os
     import signal
+    from types import SimpleNamespace
 
     from tests.test_content import VALID
-    from voice_guide.cli.listen import reload_on_hangup
-    from voice_guide.dialogue import Dialogue
-    from voice_guide.matcher import Matcher
+    from voice_guide.cli import listen
+    from voice_guide.settings import GuideSettings
 
     pack = tmp_path / "extra.yaml"
     pack.write_text(VALID, encoding="utf-8")
-    dialogue = Dialogue(library, Matcher(library))
-    previous = signal.getsignal(signal.SIGHUP)
-    try:
-        reload_on_hangup(dialogue, [str(pack)])
+    loop, _, _ = live_loop(library, [Q1], RecordingSink())
+    built: list[Library] = []
+    monkeypatch.setattr(listen, "make_recognizer", lambda settings, lib: built.append(lib) or ScriptedRecognizer([Q2]))
+    seen: dict[str, object] = {}
+
+    def mic() -> Iterator[AudioChunk]:
+        yield from chunked(quiet(500), tone(800))  # a visitor is mid-question when the operator reloads
         os.kill(os.getpid(), signal.SIGHUP)
-        assert dialogue.library.has_section("alpha")
-        good = dialogue.library
+        yield from chunked(tone(700))
+        seen["mid-question"] = loop.dialogue.library
+        yield from chunked(quiet(1500))  # the question ends
+        for _ in range(1200):  # until the answer has been spoken (in audio time), at most 2 minutes
+            if not loop.speaking:
+                break
+            yield from chunked(quiet(100))
+        yield from chunked(quiet(100))  # between turns: the reload is done now
+        seen["reloaded"] = loop.dialogue.library
         pack.write_text("pack: [broken\n", encoding="utf-8")
         os.kill(os.getpid(), signal.SIGHUP)
-        assert dialogue.library is good
+        yield from chunked(quiet(300))
+
+    previous = signal.getsignal(signal.SIGHUP)
+    try:
+        listen.reload_on_hangup(loop, SimpleNamespace(settings=GuideSettings()), [str(pack)])  # type: ignore[arg-type]
+        results = loop.run(mic())
     finally:
         signal.signal(signal.SIGHUP, previous)
+    assert seen["mid-question"] is library, "not reloaded under a visitor's question"
+    assert [r.turn.section for r in results] == ["what-is-mbc"]
+    reloaded = seen["reloaded"]
+    assert isinstance(reloaded, Library) and reloaded.has_section("alpha") and built == [reloaded]
+    assert loop.dialogue.matcher.library is reloaded and isinstance(loop.recognizer, ScriptedRecognizer)
+    assert loop.dialogue.library is reloaded, "a broken pack keeps the last good ones"
+    err = capsys.readouterr().err
+    assert "content reloaded" in err and "content not reloaded, keeping the last good packs" in err

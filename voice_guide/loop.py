@@ -19,7 +19,7 @@ import queue
 import time
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol
 
 from rapidfuzz import fuzz
 
@@ -32,6 +32,10 @@ from voice_guide.keys import TALK_KEYS, key_map
 from voice_guide.protocols import AudioSink, Recognizer, Synthesizer, Transcript, Voice
 from voice_guide.speaker import Speaker
 from voice_guide.text import clean
+
+if TYPE_CHECKING:
+    from voice_guide.content import Library
+    from voice_guide.matcher import Matcher
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -150,6 +154,7 @@ class Loop:
         self._keys = key_map(dialogue.matcher)
         self._deferred: list[str] = []
         self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.captions = captions
         self.on_utterance = on_utterance
         self.clock = clock
@@ -189,6 +194,20 @@ class Loop:
         audio source, the sink or another thread."""
         self._notices.put(text)
 
+    def between_turns(self, task: Callable[[], None]) -> None:
+        """Run ``task`` in the loop's own thread once the guide is silent and nobody is mid-sentence
+        (a content reload, say). Safe to call from a signal handler: ``SimpleQueue.put`` is reentrant
+        and takes no lock the interrupted loop could hold."""
+        self._tasks.put(task)
+
+    def use_content(self, dialogue_library: Library, matcher: Matcher, recognizer: Recognizer) -> None:
+        """Answer from reloaded content from the next turn on, heard with a recognizer built for it."""
+        self.dialogue.library, self.dialogue.matcher = dialogue_library, matcher
+        self._keys = key_map(matcher)
+        self.recognizer = recognizer
+        self.recognizer.set_phrases(self._phrases)
+        self.recognizer.reset()
+
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
         self._input = iter(source)
         self.recognizer.set_phrases(None)  # whatever it was narrowed to before, a session starts wide open
@@ -203,11 +222,15 @@ class Loop:
                 self._flush()
                 break
             self._listen(chunk)
-            self._say_notices()
+            self._between_turns()
         return self.results
 
-    def _say_notices(self) -> None:
-        if self._notices.empty() or self._speaking or self.endpointer.in_speech:
+    def _between_turns(self) -> None:
+        if self._speaking or self.endpointer.in_speech:
+            return
+        while not self._tasks.empty():
+            self._tasks.get()()
+        if self._notices.empty():
             return
         while not self._notices.empty():
             text = self._notices.get()

@@ -20,7 +20,7 @@ from voice_guide.dialogue import Dialogue
 from voice_guide.earcons import EarconSettings, Earcons
 from voice_guide.endpoint import EndpointSettings
 from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
-from voice_guide.errors import AudioFormatError, DeviceError
+from voice_guide.errors import AudioFormatError, DeviceError, VoiceGuideError
 from voice_guide.loop import Loop, LoopSettings, Mode, Utterance
 from voice_guide.protocols import AudioSink
 from voice_guide.content import Library
@@ -201,14 +201,8 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     source = _source(args, settings.input_device)
     speaking = not args.no_speak
     sink: AudioSink = _sink(args, settings.output_device) if speaking else DiscardSink()
-    vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
-    engine = choose_engine(settings.engine, settings.model)
-    request = RecognizerRequest(vocabulary, settings.model)
-    primary = create_recognizer(engine, request)  # a missing or broken model stops here, with the fix
-    # A recognizer that fails mid-session hands over to the other engine (logged).
-    others = [e for e in ("vosk", "pocketsphinx") if e != engine]
-    recognizer: Recognizer = FallbackRecognizer(primary, [(name, _loader(name, request)) for name in others])
-    where = getattr(primary, "model_path", "built-in English model")
+    recognizer = make_recognizer(settings, library, extra_phrases)
+    where = getattr(recognizer.current, "model_path", "built-in English model")
     print(f"voice-guide: recognizer {recognizer.name} ({where}); mode {settings.mode}", file=sys.stderr)
     endpoint = EndpointSettings(trailing_silence_ms=int(1000 * settings.trailing_silence_s),
                                 max_utterance_ms=int(1000 * settings.max_utterance_s),
@@ -255,6 +249,17 @@ def announce_devices(session: Session, loop: Loop) -> None:
     announce_device_changes(announce, session.source, session.sink)
 
 
+def make_recognizer(settings: GuideSettings, library: Library, extra_phrases: Sequence[str] = ()) -> FallbackRecognizer:
+    """The chosen engine, biased toward ``library``; one that fails mid-session hands over to the
+    other engine (logged). A missing or broken model stops here, with the fix."""
+    vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
+    engine = choose_engine(settings.engine, settings.model)
+    request = RecognizerRequest(vocabulary, settings.model)
+    primary = create_recognizer(engine, request)
+    others = [e for e in ("vosk", "pocketsphinx") if e != engine]
+    return FallbackRecognizer(primary, [(name, _loader(name, request)) for name in others])
+
+
 def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]:
     return lambda: create_recognizer(engine, request)
 
@@ -265,28 +270,32 @@ def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any
                 idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
 
 
-def reload_on_hangup(dialogue: Dialogue, extra: Sequence[str]) -> None:
-    """SIGHUP reloads the content packs; a broken pack keeps the last good ones running."""
+def reload_on_hangup(loop: Loop, session: Session, extra: Sequence[str]) -> None:
+    """SIGHUP reloads the content packs, between turns (never mid-sentence or mid-question), with a
+    recognizer built for them; a broken pack keeps the last good ones running."""
     import signal
 
-    def reload(signum: int, frame: Any) -> None:
-        library, error = reload_library(dialogue.library, extra)
+    def reload() -> None:
+        library, error = reload_library(loop.dialogue.library, extra)
+        if error is None:
+            try:
+                recognizer = make_recognizer(session.settings, library)
+            except VoiceGuideError as exc:
+                error = str(exc)
         if error is not None:
             print(f"voice-guide: content not reloaded, keeping the last good packs: {error}", file=sys.stderr)
             return
-        dialogue.library, dialogue.matcher = library, Matcher(library)
+        loop.use_content(library, Matcher(library), recognizer)
         print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
 
     if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, reload)
+        signal.signal(signal.SIGHUP, lambda signum, frame: loop.between_turns(reload))
 
 
 def run_listen(args: argparse.Namespace) -> int:
     live = args.input is None
     session = prepare(args, live)
     dialogue = new_dialogue(session)
-    if live:
-        reload_on_hangup(dialogue, args.content)
 
     def show(result: Utterance) -> None:
         if args.json:
@@ -302,6 +311,8 @@ def run_listen(args: argparse.Namespace) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
             announce_devices(session, loop)
+            if live:
+                reload_on_hangup(loop, session, args.content)
             loop.run(session.source)
     finally:
         session.close()
