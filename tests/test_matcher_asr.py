@@ -55,6 +55,25 @@ def test_indirect_crisis_wording(matcher: Matcher, said: str) -> None:
     assert m.kind is Kind.SAFETY, m
 
 
+
+@pytest.mark.parametrize(
+    "heard",
+    [
+        "there is no wait on my chest",  # "a weight" heard as "no wait"
+        "i am being stockpiling my exit to go on",  # the drug's name lost
+        "my wife suddenly can not lift are right arm",  # "her" heard as "are"
+    ],
+)
+def test_an_emergency_or_crisis_with_a_misheard_small_word_or_drug_name_still_reaches_safety(matcher: Matcher, heard: str) -> None:
+    m = matcher.match(heard)
+    assert m.kind is Kind.SAFETY, m
+
+
+@pytest.mark.parametrize("said", ["i have been hoarding my energy for the weekend", "should i stockpile my supplies before chemo",
+                                  "can you wait while i get my chest x ray results"])
+def test_the_looser_safety_forms_leave_everyday_words_alone(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is not Kind.SAFETY
+
 @pytest.mark.parametrize(
     ("heard", "section"),
     [("i am so scare", "emotions"), ("my mom is terrify", "emotions"), ("it metastasize to her bones", "common-sites")],
