@@ -41,7 +41,7 @@ def _figure(report: Report, kind: str) -> str:
 PROBE_KINDS = ("emergency", "crisis", "everyday")
 
 
-def _probe(path: Path, data: dict[str, object]) -> dict[str, list[str]]:
+def probe_sentences(path: Path, data: dict[str, object]) -> dict[str, list[str]]:
     """A safety probe set's three lists of sentences, or a ContentError that says what is wrong."""
     probe = {}
     for kind in PROBE_KINDS:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             data = load_yaml(path)
             if isinstance(data, dict) and set(PROBE_KINDS) <= set(data):
-                print(f"\n{path.name}", *_probe_report(matcher, _probe(path, data)), sep="\n")
+                print(f"\n{path.name}", *_probe_report(matcher, probe_sentences(path, data)), sep="\n")
                 continue
             cases = load_cases(path)
         except (ContentError, OSError) as exc:

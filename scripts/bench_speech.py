@@ -9,6 +9,8 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
   as people hesitate), with the text-only matcher as the ceiling. An answer given after a safety
   message (a safety statement heard only in a runner-up hearing) counts; how many did is shown
 - out-of-scope speech given a section; safety utterances routed to safety; one-word and other commands
+- needless safety messages (on answer, command and out-of-scope utterances; and, with a safety probe
+  set, on its everyday sentences)
 - end of speech to first reply audio (median, p90), not counting the endpoint silence
 - recognition real-time factor; word error rate
 
@@ -21,6 +23,7 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
     python scripts/bench_speech.py --heldout --hesitant --no-babble                  # hesitant speech too
     python scripts/bench_speech.py --heldout --cold --no-babble   # each question the first after start-up
     python scripts/bench_speech.py --heldout --draw 1   # another draw of the noise: how far figures move with it
+    python scripts/bench_speech.py --sets tests/data/safety_probe.yaml tests/data/safety_probe_2.yaml --no-babble   # spoken safety probes
 
 Nothing is written to disk except the synthesizers' temporary files (deleted at once).
 """
@@ -41,12 +44,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
+from bench_matcher import PROBE_KINDS, probe_sentences  # noqa: E402
 from make_test_audio import babble, hesitant, speak, utterances_clip  # noqa: E402
 
 from voice_guide.audio import AudioChunk  # noqa: E402
 from voice_guide.evaluation import Case, load_cases  # noqa: E402
+from voice_guide.matcher import Kind  # noqa: E402
 from voice_guide.protocols import Transcript  # noqa: E402
 from voice_guide.sinks import DiscardSink  # noqa: E402
+from voice_guide.yaml_lines import load_yaml  # noqa: E402
 
 VOICES = ("en-us+f3:150", "en-gb-x-rp:140", "en-us+f2:165", "en-us+m1:130")
 """Voices and rates for the benchmark; the e2e tests speak with plain en-us at 150 wpm."""
@@ -54,12 +60,24 @@ TUNING_SETS = (REPO / "tests/data/paraphrases.yaml", REPO.parent / "shared/eval/
 HELDOUT = REPO / "tests/data/heldout.yaml"
 
 
+EVERYDAY = "everyday"
+"""Target of a safety probe set's everyday sentence: right when it raises no safety message."""
+
+
 def load_items(paths: Iterable[Path]) -> list[Case]:
-    """The questions of the evaluation files that exist (the shared dev set may be absent)."""
+    """The questions of the evaluation files that exist (the shared dev set may be absent). A safety
+    probe set (tests/data/safety_probe*.yaml) gives its emergency and crisis statements as safety
+    items and its everyday sentences as items that must not raise a safety message."""
     items: list[Case] = []
     for path in paths:
         if not path.exists():
             print(f"bench: {path} not found, skipped", file=sys.stderr)
+            continue
+        data = load_yaml(path)
+        if isinstance(data, dict) and set(PROBE_KINDS) <= set(data):
+            probe = probe_sentences(path, data)
+            items += [Case(text, Kind.SAFETY, kind) for kind in ("emergency", "crisis") for text in probe[kind]]
+            items += [Case(text, Kind.OUT_OF_SCOPE, EVERYDAY) for text in probe[EVERYDAY]]
             continue
         items += load_cases(path)
     return items
@@ -182,6 +200,8 @@ def correct(r: dict[str, Any], prefix: str = "") -> bool:
         return answered_from(kind, section) == r["target"]
     if r["kind"] == "command":
         return bool(command == r["target"])
+    if r["kind"] == "out_of_scope" and r["target"] == EVERYDAY:
+        return kind != "safety"
     if r["kind"] == "out_of_scope":
         return answered_from(kind, section) is None
     return bool(kind == "safety")
@@ -219,6 +239,8 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
     clean = [r for r in rows if r["snr"] is None and not r["hesitant"]]
     noisy = [r for r in rows if r["snr"] is not None]
     hesitating = [r for r in rows if r["hesitant"]]
+    everyday = [r for r in rows if r["target"] == EVERYDAY]
+    clean = [r for r in clean if r["target"] != EVERYDAY]
     by = lambda rs, k: [r for r in rs if r["kind"] == k]  # noqa: E731
     oos = by(clean, "out_of_scope")
     print("\n== speech loop benchmark (pocketsphinx unless --engine) ==")
@@ -241,6 +263,13 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
         print(f"  ... hesitant:                      {share(given_a_section(hesitant_oos), len(hesitant_oos))}")
     print(f"safety routed to safety, clean:      {pct(by(clean, 'safety'))}")
     print(f"commands recognized, clean:          {pct(by(clean, 'command'))}")
+    asked_else = [r for r in clean if r["kind"] != "safety"]
+    if asked_else:
+        print(f"needless safety message, clean:      {share(sum(r['got_kind'] == 'safety' for r in asked_else), len(asked_else))}"
+              "   (answer, command and out-of-scope utterances)")
+    if everyday:
+        print(f"everyday sentences raising one:      {share(sum(not correct(r) for r in everyday), len(everyday))}"
+              "   (safety probe sets)")
     firsts = [r["first_speech_ms"] for r in clean if r["first_speech_ms"] is not None]
     audio = [r["first_audio_ms"] for r in clean if r["first_audio_ms"] is not None]
     if firsts:
@@ -261,7 +290,7 @@ def report(rows: list[dict[str, Any]], show_misses: bool) -> None:
               f"{given_a_section(vo)}/{len(vo)}  {pct(by(vc, 'safety'))}")
     if show_misses:
         print("\nmisses (clean, and hesitant):")
-        for r in clean + hesitating:
+        for r in clean + hesitating + everyday:
             if not correct(r):
                 print(f"  [{r['voice']}] {r['kind']}:{r['target']} said {r['text']!r} heard {r['transcript']!r} "
                       f"-> {r['got_kind']} {r['section'] or r['command'] or ''}")
@@ -301,7 +330,7 @@ def main() -> int:
                     jobs.append((item, voice, wpm, args.babble_snr, False, args.draw))
         if args.hesitant:
             for item in items:
-                if item.kind in ("answer", "out_of_scope"):
+                if item.kind in ("answer", "out_of_scope") and item.target != EVERYDAY:
                     jobs.append((item, voice, wpm, None, True, args.draw))
     print(f"bench: {len(items)} utterances x {len(voices)} voices ({len(jobs)} runs) from "
           f"{', '.join(str(s.name) for s in sets)}; engine {args.engine}", file=sys.stderr)
