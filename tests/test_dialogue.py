@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from voice_guide.content import Library
@@ -313,3 +315,22 @@ def test_every_command_has_a_key_and_a_reply(dialogue: Dialogue, matcher: Matche
     assert matcher.key_bindings()[command], f"{command} has no key"
     turn = dialogue.handle(KeyPressed(command))
     assert turn.text
+
+
+def test_content_reloaded_without_the_section_being_read_leaves_nothing_pointing_at_it(dialogue: Dialogue, library: Library,
+                                                                                      tmp_path: Path) -> None:
+    """A kiosk operator reloads the packs (SIGHUP) while a visitor is mid-answer, and the section is gone:
+    "more", "next", "yes" or a reply to a clarification must not reach for it."""
+    from tests.test_content import VALID
+    from voice_guide.content import load_library
+
+    answer(dialogue, first_multi_chunk(library))
+    assert dialogue.mem.section is not None and dialogue.mem.history
+    (tmp_path / "pack.yaml").write_text(VALID, encoding="utf-8")
+    reloaded = load_library([tmp_path / "pack.yaml"], builtin=False)
+    assert not reloaded.has_section(first_multi_chunk(library))
+    dialogue.use_content(reloaded, Matcher(reloaded))
+    for said in ("tell me more", "next topic", "yes please", "say that again", "the first one"):
+        turn = dialogue.handle(Heard(said))
+        assert turn.section is None or reloaded.has_section(turn.section), (said, turn)
+    assert dialogue.rate_wpm == dialogue.speech.rate_wpm

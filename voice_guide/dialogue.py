@@ -191,6 +191,13 @@ class Dialogue:
         self.volume = min(self.speech.volume, self.volume_cap)
 
     # -- public -------------------------------------------------------------------------------
+    def use_content(self, library: Library, matcher: Matcher) -> None:
+        """Answer from reloaded content from the next turn on. What the session remembered (the
+        section being read, an offer, a clarification's choices, the history) may name sections the
+        new content no longer has, so it is dropped; the visitor's speech rate and volume stay."""
+        self.library, self.matcher = library, matcher
+        self.mem = _Memory()
+
     @property
     def state(self) -> State:
         return self.mem.state

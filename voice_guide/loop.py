@@ -202,10 +202,11 @@ class Loop:
 
     def use_content(self, dialogue_library: Library, matcher: Matcher, recognizer: Recognizer) -> None:
         """Answer from reloaded content from the next turn on, heard with a recognizer built for it."""
-        self.dialogue.library, self.dialogue.matcher = dialogue_library, matcher
+        self.dialogue.use_content(dialogue_library, matcher)
         self._keys = key_map(matcher)
+        self._phrases = None  # a clarification's choices were of the old content
         self.recognizer = recognizer
-        self.recognizer.set_phrases(self._phrases)
+        self.recognizer.set_phrases(None)
         self.recognizer.reset()
 
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
