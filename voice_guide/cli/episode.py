@@ -213,6 +213,9 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
                     while not all(f.done() for f in futures):
                         _drain(events, update, timeout=0.1)
                 except KeyboardInterrupt:
+                    # A second Ctrl-C must not cut the pool's shutdown short: the manager would go
+                    # first, under workers still cleaning up, and leave half-built folders behind.
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
                     _stop_workers(pool, futures)
                     raise
                 _drain(events, update, timeout=0.0)
