@@ -204,9 +204,8 @@ class Loop:
         """Answer from reloaded content from the next turn on, heard with a recognizer built for it."""
         self.dialogue.use_content(dialogue_library, matcher)
         self._keys = key_map(matcher)
-        self._phrases = None  # a clarification's choices were of the old content
         self.recognizer = recognizer
-        self.recognizer.set_phrases(None)
+        self._narrow(None)  # a clarification's choices were of the old content
         self.recognizer.reset()
 
     def run(self, source: Iterable[AudioChunk]) -> list[Utterance]:
