@@ -3,7 +3,6 @@ failing, a broken pack on reload. The guide says so, keeps going, and recovers."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -12,7 +11,7 @@ import pytest
 from tests.fakes import (FakeSynthesizer, ListSource, RecordingCaptions, RecordingSink, ScriptedRecognizer, chunked, quiet,
                          tone)
 from voice_guide.audio import AudioChunk
-from voice_guide.content import Library, load_library
+from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, load_prompts
 from voice_guide.errors import DeviceError, EngineError
 from voice_guide.loop import Loop, LoopSettings

@@ -7,7 +7,7 @@ import wave
 from pathlib import Path
 from typing import Iterable
 
-from voice_guide.audio import WIDTH, AudioChunk, Clip, resample, pcm_to_float, float_to_pcm
+from voice_guide.audio import WIDTH, AudioChunk, resample, pcm_to_float, float_to_pcm
 from voice_guide.output_file import ReplacingFile, writable_path
 
 

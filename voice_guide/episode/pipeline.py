@@ -27,7 +27,7 @@ from voice_guide.episode.model import EpisodeScript, script_to_dict
 from voice_guide.episode.plans import Plan
 from voice_guide.episode.qa import Timing, onset_errors, report, timing
 from voice_guide.episode.readability import readability
-from voice_guide.episode.render import RenderedEpisode, render
+from voice_guide.episode.render import render
 from voice_guide.episode.script import build_script, provenance
 from voice_guide.episode.settings import Production, Show, load_production, load_show
 from voice_guide.episode.templates import Templates, load_templates
