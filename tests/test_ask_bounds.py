@@ -6,9 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import string
 import subprocess
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from voice_guide.cli.ask import MAX_LINE_BYTES, MAX_QUESTION_CHARS, read_lines
 
@@ -43,7 +46,11 @@ def test_a_10_mb_line_on_stdin_gets_the_fallback_in_bounded_memory() -> None:
 
 
 def test_a_10_mb_line_without_a_newline_or_any_word_is_still_one_reply() -> None:
-    code, out, err, _ = ask(stdin=os.urandom(10_000_000).replace(b"\n", b" "))
+    # Bytes of every value but ASCII letters, digits and newlines, the same on every run: unseeded
+    # random bytes spell "112", "999" or "OD'd" about once in 120 runs, which rightly raise a safety message.
+    no_words = bytes.maketrans(b"\n" + string.ascii_letters.encode() + string.digits.encode(), b"#" * 63)
+    noise = np.random.default_rng(7).integers(0, 256, 10_000_000, dtype=np.uint8).tobytes()
+    code, out, err, _ = ask(stdin=noise.translate(no_words))
     assert code == 0 and "Traceback" not in err
     assert len(out) == 1 and out[0]["kind"] in ("out_of_scope", "no_match") and out[0]["text"]
 
