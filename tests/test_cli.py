@@ -221,3 +221,23 @@ def test_huge_and_odd_input_is_handled() -> None:
 def test_no_command_prints_help() -> None:
     proc = run([])
     assert proc.returncode == 2 and "ask" in proc.stdout
+
+
+def test_a_stop_request_during_a_command_is_exit_143_and_the_callers_handler_is_back(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM (``systemctl stop``, ``kill``) while a command runs takes Ctrl-C's way out: one line,
+    exit 143; ``main`` run in-process leaves the caller's own SIGTERM handler as it found it."""
+    import os
+    import signal
+
+    from voice_guide.cli import ask
+
+    def stopped_while_answering(args: object) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("the stop request was not acted on")
+
+    monkeypatch.setattr(ask, "run_topics", stopped_while_answering)
+    callers = signal.getsignal(signal.SIGTERM)
+    assert main(["topics"]) == 143
+    assert capsys.readouterr().err.strip() == "voice-guide: stopped"
+    assert signal.getsignal(signal.SIGTERM) is callers

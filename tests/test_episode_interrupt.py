@@ -1,4 +1,5 @@
-"""The episode build worker's Ctrl-C handler: safe against a second Ctrl-C arriving while it runs."""
+"""The episode build worker's Ctrl-C handler: safe against a second Ctrl-C arriving while it runs, and
+ignoring any further stop signal once it has begun."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ _REENTER = textwrap.dedent("""
             sys.settrace(None)
         if lines[0] < k:
             break
-        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN or not episode._STOPPED:
+        ignored = all(signal.getsignal(s) is signal.SIG_IGN for s in (signal.SIGINT, signal.SIGTERM))
+        if not ignored or not episode._STOPPED:
             out.write("not stopped\\n")
     out.write(f"re-entered at {k - 1} points\\n")
 """)

@@ -56,3 +56,9 @@ class AudioFormatError(VoiceGuideError):
     """Audio input could not be read."""
 
     exit_code = 2
+
+
+class Terminated(KeyboardInterrupt):
+    """A stop request (SIGTERM: a service manager stopping the kiosk, ``kill``). Raised from the
+    signal handler so it takes the same way out as Ctrl-C: every clean-up runs, every output kept
+    so far is finished, and child processes are stopped."""

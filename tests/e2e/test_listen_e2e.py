@@ -55,6 +55,45 @@ def test_raw_pcm_on_stdin(wav: Any) -> None:
     assert [r["section"] for r in results] == ["common-sites"]
 
 
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["Ctrl-C", "stop request"])
+def test_a_stop_keeps_the_replies_so_far_and_leaves_nothing_half_written(tmp_path: Path, stop: str) -> None:
+    """Ctrl-C, or a service manager's stop (SIGTERM), while the guide waits for the next question:
+    the replies spoken so far are finished into --output, no temporary file or child process stays."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.e2e.conftest import REPO
+
+    signum = getattr(signal, stop)
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.Popen([sys.executable, "-m", "voice_guide", "listen", "--input", "-", "--json", "--engine",
+                             "pocketsphinx", "--output", "reply.wav"], cwd=tmp_path, env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(conversation(["where does breast cancer spread"]).audio)
+    proc.stdin.flush()  # and the pipe stays open: the guide waits for more
+    first = json.loads(proc.stdout.readline())
+    assert first["section"] == "common-sites"
+    proc.send_signal(signum)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"{stop}: still running 30 s later")
+    assert proc.returncode == 128 + signum, err.decode()
+    assert "Traceback" not in err.decode() and "voice-guide: stopped" in err.decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reply.wav"]
+    with wave.open(str(tmp_path / "reply.wav")) as w:
+        assert w.getnframes() / w.getframerate() > 3  # the answer heard before the stop
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no speech worker or other child left running
+
+
 def test_wake_mode_ignores_speech_without_the_wake_phrase(wav: Any) -> None:
     """In wake mode questions and commands not preceded by the wake phrase are not for the guide.
     (Hearing the phrase itself is covered with scripted transcripts in test_loop.py: pocketsphinx

@@ -203,19 +203,21 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
                     progress.update(ids[plan.slug(pack)], total=1, completed=1)
                 progress.update(ids[plan.slug(pack)], stage="done")
             return out
-        import multiprocessing
+        from multiprocessing.managers import SyncManager
 
-        with multiprocessing.Manager() as manager:
+        manager = SyncManager()
+        manager.start(_ignore_stop_signals)
+        with manager:
             events = manager.Queue()
             with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), initializer=_quiet_when_stopped) as pool:
                 futures: list[Future[dict[str, Any]]] = [pool.submit(_build_one, argv, plan.id, pack.id, now, events) for plan, pack in tasks]
                 try:
                     while not all(f.done() for f in futures):
                         _drain(events, update, timeout=0.1)
-                except KeyboardInterrupt:
-                    # A second Ctrl-C must not cut the pool's shutdown short: the manager would go
+                except KeyboardInterrupt:  # Ctrl-C or a stop request (SIGTERM)
+                    # A second one must not cut the pool's shutdown short: the manager would go
                     # first, under workers still cleaning up, and leave half-built folders behind.
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    _ignore_stop_signals()
                     _stop_workers(pool, futures)
                     raise
                 _drain(events, update, timeout=0.0)
@@ -230,7 +232,7 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
 
 
 def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]]]) -> None:
-    """Ctrl-C: drop the builds not started and interrupt the running ones (each leaves its last
+    """Ctrl-C or SIGTERM: drop the builds not started and interrupt the running ones (each leaves its last
     complete episode as it was), rather than let every queued episode render first."""
     for future in futures:
         future.cancel()
@@ -242,24 +244,35 @@ def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]
             pass  # already gone
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Ctrl-C, and a stop request from a service manager or ``kill``: a build takes the same way out for both."""
+
 _STOPPED: list[int] = []
-"""In a build worker, the Ctrl-C signals it has had: any build handed to it afterwards ends at once."""
+"""In a build worker, the stop signals it has had: any build handed to it afterwards ends at once."""
+
+
+def _ignore_stop_signals() -> None:
+    """Also the progress queue's manager process: it must outlive the workers that report to it,
+    and the main process shuts it down last (it already ignores SIGINT of its own accord)."""
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
 
 
 def _quiet_when_stopped() -> None:
-    """In a build worker: Ctrl-C interrupts the build (its last complete episode is kept) and the
+    """In a build worker: Ctrl-C or SIGTERM interrupts the build (its last complete episode is kept) and the
     worker ends without a traceback of its own; the main process says it stopped.
 
     The handler takes no lock: a second Ctrl-C (the terminal's to the whole group, then the main
     process's own) can arrive while it runs, and re-entering a held lock would hang the worker."""
 
     def interrupted(signum: int, frame: object) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a further Ctrl-C must not cut into the clean-up
+        _ignore_stop_signals()  # a further stop signal must not cut into the clean-up
         _STOPPED.append(signum)
         sys.stderr = open(os.devnull, "w")
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, interrupted)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, interrupted)
 
 
 class _Direct:

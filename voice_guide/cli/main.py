@@ -6,11 +6,14 @@ import argparse
 import importlib
 import logging
 import os
+import signal
 import sys
-from typing import Callable, NoReturn, Sequence
+import threading
+from contextlib import contextmanager
+from typing import Callable, Iterator, NoReturn, Sequence
 
 from voice_guide import __version__
-from voice_guide.errors import VoiceGuideError
+from voice_guide.errors import Terminated, VoiceGuideError
 
 COMMAND_MODULES = ("ask", "listen", "radio", "episode", "content", "demo", "config", "doctor", "model")
 """Modules under voice_guide.cli, in the order their subcommands appear in --help."""
@@ -68,6 +71,13 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM takes Ctrl-C's way out (clean-ups run, outputs kept so far are finished, workers
+    stopped). A second one is ignored so it cannot cut that clean-up short."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # closed by the caller ('>&-'): what would go there is dropped
@@ -87,14 +97,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    with _stop_requests_taken_as_ctrl_c():
+        return _run(handler, args)
+
+
+@contextmanager
+def _stop_requests_taken_as_ctrl_c() -> Iterator[None]:
+    """SIGTERM is handled by :func:`_terminated` while a command runs (in the main thread: the only
+    one that can), and the caller's handler is back afterwards (``main`` is also called in-process)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """The command, with every way it can end turned into an exit code and at most one line."""
     try:
         return handler(args)
     except VoiceGuideError as exc:
         print(f"voice-guide: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("voice-guide: stopped", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
