@@ -224,7 +224,17 @@ def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
     pack.write_text(VALID, encoding="utf-8")
     loop, _, _ = live_loop(library, [Q1], RecordingSink())
     built: list[Library] = []
-    monkeypatch.setattr(listen, "make_recognizer", lambda settings, lib: built.append(lib) or ScriptedRecognizer([Q2]))
+    asked: list[tuple[tuple[str, ...], str | None]] = []
+
+    def make_recognizer(settings: GuideSettings, lib: Library, phrases: tuple[str, ...] = (),
+                        engine: str | None = None) -> ScriptedRecognizer:
+        built.append(lib)
+        asked.append((phrases, engine))
+        return ScriptedRecognizer([Q2])
+
+    monkeypatch.setattr(listen, "make_recognizer", make_recognizer)
+    session = SimpleNamespace(settings=GuideSettings(), extra_phrases=("next story",), recognizer=loop.recognizer)
+    engine_in_use = loop.recognizer.name
     seen: dict[str, object] = {}
 
     def mic() -> Iterator[AudioChunk]:
@@ -245,7 +255,7 @@ def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
 
     previous = signal.getsignal(signal.SIGHUP)
     try:
-        listen.reload_on_hangup(loop, SimpleNamespace(settings=GuideSettings()), [str(pack)])  # type: ignore[arg-type]
+        listen.reload_on_hangup(loop, session, [str(pack)])  # type: ignore[arg-type]
         results = loop.run(mic())
     finally:
         signal.signal(signal.SIGHUP, previous)
@@ -254,6 +264,8 @@ def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
     reloaded = seen["reloaded"]
     assert isinstance(reloaded, Library) and reloaded.has_section("alpha") and built == [reloaded]
     assert loop.dialogue.matcher.library is reloaded and isinstance(loop.recognizer, ScriptedRecognizer)
+    assert asked == [(("next story",), engine_in_use)]  # the same engine, and the session's own phrases
+    assert session.recognizer is loop.recognizer and session.library is reloaded  # the old one let go
     assert loop.dialogue.library is reloaded, "a broken pack keeps the last good ones"
     err = capsys.readouterr().err
     assert "content reloaded" in err and "content not reloaded, keeping the last good packs" in err

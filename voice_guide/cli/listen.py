@@ -179,6 +179,8 @@ class Session:
     captions: Any
     loop_settings: LoopSettings
     speaking: bool
+    extra_phrases: tuple[str, ...] = ()
+    """Phrases the recognizer listens for beyond the packs' (radio's); a content reload keeps them."""
 
     def close(self) -> None:
         self.synthesizer.close()
@@ -224,7 +226,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     if live and settings.captions:
         captions = make_captions(matcher)
     return Session(settings, library, matcher, source, sink, recognizer, synthesizer, earcons, captions,
-                   loop_settings, speaking)
+                   loop_settings, speaking, tuple(extra_phrases))
 
 
 def make_captions(matcher: Matcher) -> Any:
@@ -249,11 +251,12 @@ def announce_devices(session: Session, loop: Loop) -> None:
     announce_device_changes(announce, session.source, session.sink)
 
 
-def make_recognizer(settings: GuideSettings, library: Library, extra_phrases: Sequence[str] = ()) -> FallbackRecognizer:
-    """The chosen engine, biased toward ``library``; one that fails mid-session hands over to the
-    other engine (logged). A missing or broken model stops here, with the fix."""
+def make_recognizer(settings: GuideSettings, library: Library, extra_phrases: Sequence[str] = (),
+                    engine: str | None = None) -> FallbackRecognizer:
+    """The chosen engine (or ``engine``), biased toward ``library``; one that fails mid-session hands
+    over to the other engine (logged). A missing or broken model stops here, with the fix."""
     vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
-    engine = choose_engine(settings.engine, settings.model)
+    engine = engine or choose_engine(settings.engine, settings.model)
     request = RecognizerRequest(vocabulary, settings.model)
     primary = create_recognizer(engine, request)
     others = [e for e in ("vosk", "pocketsphinx") if e != engine]
@@ -272,20 +275,23 @@ def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any
 
 def reload_on_hangup(loop: Loop, session: Session, extra: Sequence[str]) -> None:
     """SIGHUP reloads the content packs, between turns (never mid-sentence or mid-question), with a
-    recognizer built for them; a broken pack keeps the last good ones running."""
+    recognizer built for them on the engine in use (after a fallback, the one that works); a broken
+    pack keeps the last good ones running. The replaced recognizer is let go, not kept beside the new."""
     import signal
 
     def reload() -> None:
         library, error = reload_library(loop.dialogue.library, extra)
         if error is None:
             try:
-                recognizer = make_recognizer(session.settings, library)
+                recognizer = make_recognizer(session.settings, library, session.extra_phrases, engine=loop.recognizer.name)
             except VoiceGuideError as exc:
                 error = str(exc)
         if error is not None:
             print(f"voice-guide: content not reloaded, keeping the last good packs: {error}", file=sys.stderr)
             return
-        loop.use_content(library, Matcher(library), recognizer)
+        matcher = Matcher(library)
+        loop.use_content(library, matcher, recognizer)
+        session.library, session.matcher, session.recognizer = library, matcher, recognizer
         print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
 
     if hasattr(signal, "SIGHUP"):
