@@ -74,6 +74,20 @@ def test_an_emergency_or_crisis_with_a_misheard_small_word_or_drug_name_still_re
 def test_the_looser_safety_forms_leave_everyday_words_alone(matcher: Matcher, said: str) -> None:
     assert matcher.match(said).kind is not Kind.SAFETY
 
+
+@pytest.mark.parametrize("heard", ["ok goodbye note", "okay goodbye notes", "goodbye note", "thank you goodbye note"])
+def test_a_goodbye_misheard_as_goodbye_note_is_no_crisis(matcher: Matcher, heard: str) -> None:
+    """3 of 8 voices' "okay goodbye now" came out as "ok goodbye note", as the best hearing or a
+    runner-up: a crisis message there ends the visit with a needless 988 (the loop then takes the
+    runner-up "ok good bye now" as the goodbye it was)."""
+    assert matcher.match(heard).kind is not Kind.SAFETY
+
+
+@pytest.mark.parametrize("said", ["i wrote goodbye notes", "ok goodbye notes for my kids are done", "goodbye letters to my family",
+                                  "i have recorded goodbye videos"])
+def test_goodbye_notes_said_with_anything_more_are_still_a_crisis(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).kind is Kind.SAFETY
+
 @pytest.mark.parametrize(
     ("heard", "section"),
     [("i am so scare", "emotions"), ("my mom is terrify", "emotions"), ("it metastasize to her bones", "common-sites")],
