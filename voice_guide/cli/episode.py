@@ -9,9 +9,10 @@ import queue
 import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from voice_guide.errors import ConfigError, VoiceGuideError
 from voice_guide.output_file import writable_folder
@@ -134,8 +135,16 @@ def _options(args: argparse.Namespace) -> Any:
 
 def _build_one(argv: dict[str, Any], plan_id: str, pack_id: str, now: datetime, events: Any) -> dict[str, Any]:
     """Worker: load everything, choose the engine, build one episode. Runs in a child process."""
-    if _STOPPED:
-        raise KeyboardInterrupt  # a build handed over before Ctrl-C: not started
+    _BUILDING[0] = True  # first, then the check: a stop signal in between interrupts at once
+    try:
+        if _STOPPED:
+            raise KeyboardInterrupt  # a build handed over before the stop signal: not started
+        return _build_in_worker(argv, plan_id, pack_id, now, events)
+    finally:
+        _BUILDING[0] = False
+
+
+def _build_in_worker(argv: dict[str, Any], plan_id: str, pack_id: str, now: datetime, events: Any) -> dict[str, Any]:
     args = argparse.Namespace(**argv)
     from voice_guide.episode.pipeline import Resources, build_episode
     from voice_guide.episode.plans import find_plan
@@ -206,12 +215,15 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
         from multiprocessing.managers import SyncManager
 
         manager = SyncManager()
-        manager.start(_ignore_stop_signals)
+        with _stop_signals_held():  # the progress queue's manager is forked here
+            manager.start(_manager_started)
         with manager:
             events = manager.Queue()
             with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), initializer=_quiet_when_stopped) as pool:
-                futures: list[Future[dict[str, Any]]] = [pool.submit(_build_one, argv, plan.id, pack.id, now, events) for plan, pack in tasks]
+                futures: list[Future[dict[str, Any]]] = []
                 try:
+                    with _stop_signals_held():  # the workers are forked here
+                        futures.extend(pool.submit(_build_one, argv, plan.id, pack.id, now, events) for plan, pack in tasks)
                     while not all(f.done() for f in futures):
                         _drain(events, update, timeout=0.1)
                 except KeyboardInterrupt:  # Ctrl-C or a stop request (SIGTERM)
@@ -251,11 +263,34 @@ _STOPPED: list[int] = []
 """In a build worker, the stop signals it has had: any build handed to it afterwards ends at once."""
 
 
+_BUILDING: list[bool] = [False]
+"""In a build worker: whether a build is running (a stop signal interrupts it) or the worker is between
+builds, inside the pool's own code (a stop signal is only recorded: an exception there would kill the
+worker and break the pool)."""
+
+
 def _ignore_stop_signals() -> None:
-    """Also the progress queue's manager process: it must outlive the workers that report to it,
-    and the main process shuts it down last (it already ignores SIGINT of its own accord)."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
+
+
+@contextmanager
+def _stop_signals_held() -> Iterator[None]:
+    """Stop signals wait while child processes are forked, so that each child starts with them held
+    and takes them only once its own handlers are in place; the main process takes any that came
+    as the block ends."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _manager_started() -> None:
+    """The progress queue's manager process ignores stop signals: it must outlive the workers that
+    report to it, and the main process shuts it down last."""
+    _ignore_stop_signals()
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _quiet_when_stopped() -> None:
@@ -269,10 +304,12 @@ def _quiet_when_stopped() -> None:
         _ignore_stop_signals()  # a further stop signal must not cut into the clean-up
         _STOPPED.append(signum)
         sys.stderr = open(os.devnull, "w")
-        raise KeyboardInterrupt
+        if _BUILDING[0]:
+            raise KeyboardInterrupt
 
     for signum in STOP_SIGNALS:
         signal.signal(signum, interrupted)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held since the fork (see _stop_signals_held)
 
 
 class _Direct:
