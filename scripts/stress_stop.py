@@ -26,6 +26,11 @@ import tempfile
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.e2e.conftest import send_stop  # noqa: E402 - the e2e tests' own way of stopping a process
+
 STOP_WITHIN_S = 5.0
 GONE_WITHIN_S = 5.0
 """Children reparented to init can linger as zombies until it reaps them; only running ones count."""
@@ -51,7 +56,7 @@ def one_run(folder: Path, rng: random.Random, early: bool) -> tuple[str, str | N
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     proc = subprocess.Popen([sys.executable, "-m", "voice_guide", "episode", "build", "--all", "--jobs", "2", "--out", "out"],
-                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     signum = rng.choice([signal.SIGINT, signal.SIGTERM])
     to_group = rng.random() < 0.5
@@ -63,18 +68,10 @@ def one_run(folder: Path, rng: random.Random, early: bool) -> tuple[str, str | N
     else:
         time.sleep(rng.uniform(1.0, 8.0))
     sent = f"{signal.Signals(signum).name} to the {'group' if to_group else 'main process'}"
-    if to_group:
-        os.killpg(proc.pid, signum)
-    else:
-        proc.send_signal(signum)
-    stopped = time.monotonic()
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
+    stopped = send_stop(proc, signum, to_group)
+    if stopped.returncode is None:
         return sent, "still running 30 s later"
-    took = time.monotonic() - stopped
+    err = stopped.stderr
     deadline = time.monotonic() + GONE_WITHIN_S
     left = _running(proc.pid)
     while left and time.monotonic() < deadline:
@@ -87,10 +84,10 @@ def one_run(folder: Path, rng: random.Random, early: bool) -> tuple[str, str | N
             pass
     partial = sorted(p.name for p in (folder / "out").glob(".*")) if (folder / "out").exists() else []
     problems = []
-    if proc.returncode not in (0, 128 + signum):
-        problems.append(f"exit {proc.returncode}")
-    if took > STOP_WITHIN_S:
-        problems.append(f"took {took:.1f} s")
+    if stopped.returncode not in (0, 128 + signum):
+        problems.append(f"exit {stopped.returncode}")
+    if stopped.took_s > STOP_WITHIN_S:
+        problems.append(f"took {stopped.took_s:.1f} s")
     if "Traceback" in err or "Error" in err:
         problems.append("printed: " + " | ".join(line for line in err.splitlines() if "Error" in line or "Traceback" in line)[:300])
     if left:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -50,6 +53,35 @@ def run_cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None =
     full_env["PYTHONPATH"] = str(REPO) + os.pathsep + full_env.get("PYTHONPATH", "")
     return subprocess.run([sys.executable, "-m", "voice_guide", *args], input=stdin, capture_output=True,
                           env=full_env, cwd=cwd or REPO, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """How a process took a stop signal."""
+
+    returncode: int | None
+    """None: still running ``timeout`` seconds later (then killed, with its whole group)."""
+    stderr: str
+    took_s: float
+
+
+def send_stop(proc: subprocess.Popen[Any], signum: int, to_group: bool, timeout: float = 30) -> Stopped:
+    """Send ``signum`` to ``proc`` (started with ``start_new_session=True``) alone or to its whole
+    process group, as a service manager or a terminal would, and wait for it to end. A child left
+    running holds the pipes open, so it counts as not ended."""
+    if to_group:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    sent = time.monotonic()
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return Stopped(None, "", time.monotonic() - sent)
+    text = err.decode(errors="replace") if isinstance(err, bytes) else (err or "")
+    return Stopped(proc.returncode, text, time.monotonic() - sent)
 
 
 def json_lines(proc: subprocess.CompletedProcess[bytes]) -> list[dict[str, Any]]:

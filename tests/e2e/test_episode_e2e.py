@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.e2e.conftest import send_stop
+
 pytestmark = pytest.mark.e2e
 
 GUARD = Path(__file__).resolve().parents[1] / "offline_guard"
@@ -134,20 +136,11 @@ def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_p
     deadline = time.monotonic() + 60
     while not list((tmp_path / "out").glob(".*.partial")) and time.monotonic() < deadline:
         time.sleep(0.05)  # until a build is under way
-    if to_group:
-        os.killpg(proc.pid, signum)
-    else:
-        proc.send_signal(signum)
-    stopped = time.monotonic()
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:  # a worker left rendering holds the pipes open
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"{stop}: a process of the build was still running 30 s later")
-    assert proc.returncode == 128 + signum, err
-    assert time.monotonic() - stopped < 5  # not after the queued episodes (tens of seconds)
-    assert "Traceback" not in err and "voice-guide: stopped" in err
+    stopped = send_stop(proc, signum, to_group)
+    assert stopped.returncode is not None, f"{stop}: a process of the build was still running 30 s later"
+    assert stopped.returncode == 128 + signum, stopped.stderr
+    assert stopped.took_s < 5  # not after the queued episodes (tens of seconds)
+    assert "Traceback" not in stopped.stderr and "voice-guide: stopped" in stopped.stderr
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
     for folder in (p for p in (tmp_path / "out").iterdir() if p.is_dir()):
         assert (folder / "qa.json").exists()  # every episode folder there is a complete one

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import conversation, json_lines, run_cli
+from tests.e2e.conftest import conversation, json_lines, run_cli, send_stop
 
 pytestmark = pytest.mark.e2e
 
@@ -78,15 +78,9 @@ def test_a_stop_keeps_the_replies_so_far_and_leaves_nothing_half_written(tmp_pat
     proc.stdin.flush()  # and the pipe stays open: the guide waits for more
     first = json.loads(proc.stdout.readline())
     assert first["section"] == "common-sites"
-    proc.send_signal(signum)
-    try:
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail(f"{stop}: still running 30 s later")
-    assert proc.returncode == 128 + signum, err.decode()
-    assert "Traceback" not in err.decode() and "voice-guide: stopped" in err.decode()
+    stopped = send_stop(proc, signum, to_group=False)
+    assert stopped.returncode == 128 + signum, stopped.stderr
+    assert "Traceback" not in stopped.stderr and "voice-guide: stopped" in stopped.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reply.wav"]
     with wave.open(str(tmp_path / "reply.wav")) as w:
         assert w.getnframes() / w.getframerate() > 3  # the answer heard before the stop
