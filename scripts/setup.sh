@@ -19,6 +19,9 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 # flite: a second speech synthesizer with more natural voices, used only by the speech benchmark
 # (scripts/bench_speech.py --voices flite:slt,...) as voices the product never speaks with.
 command -v flite >/dev/null 2>&1 || need+=(flite)
+# pocketsphinx-testdata: 14 short recordings of people (none about cancer), for the end-to-end tests
+# and scripts/bench_human_oos.py: the only human voices the tests hear.
+[ -d /usr/share/pocketsphinx/test/data/librivox ] || need+=(pocketsphinx-testdata)
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -gt 0 ]; then
