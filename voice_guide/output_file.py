@@ -12,13 +12,13 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from voice_guide.errors import OutputError
+from voice_guide.stop_signals import stops_held
 
 _IN_PLACE_ROOTS = (Path("/dev"), Path("/proc"))
 """Paths under these are devices or stand for them (``/dev/stdout``): never replaced."""
@@ -131,7 +131,7 @@ def replaced_folder(folder: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     try:
         yield work
         os.chmod(work, _mode_for(real, 0o777))
-        with _no_interrupts():
+        with stops_held():  # the swap of two folders must not be cut in half
             _swap(real, work, parent / f"{work.name}.old", set(drop))
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -151,18 +151,6 @@ def _swap(real: Path, work: Path, old: Path, drop: set[str]) -> None:
         if entry.name not in drop and not os.path.lexists(real / entry.name):
             os.replace(entry, real / entry.name)
     shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def _no_interrupts() -> Iterator[None]:
-    """Ctrl-C and a stop request wait until the block is done (the swap of two folders must not be
-    cut in half); they are acted on as soon as it ends."""
-    signals = {signal.SIGINT, signal.SIGTERM}
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def _replace(temp: Path, target: Path) -> None:

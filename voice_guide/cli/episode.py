@@ -9,13 +9,13 @@ import queue
 import signal
 import sys
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from voice_guide.errors import ConfigError, VoiceGuideError
 from voice_guide.output_file import writable_folder
+from voice_guide.stop_signals import STOP_SIGNALS, stops_held
 
 ENGINES = ("pyttsx3", "piper")
 DEFAULT_OUT = "episodes"
@@ -215,14 +215,14 @@ def _run(argv: dict[str, Any], tasks: list[tuple[Any, Any]], now: datetime, para
         from multiprocessing.managers import SyncManager
 
         manager = SyncManager()
-        with _stop_signals_held():  # the progress queue's manager is forked here
+        with stops_held(for_children=True):  # the progress queue's manager is forked here
             manager.start(_manager_started)
         with manager:
             events = manager.Queue()
             with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), initializer=_quiet_when_stopped) as pool:
                 futures: list[Future[dict[str, Any]]] = []
                 try:
-                    with _stop_signals_held():  # the workers are forked here
+                    with stops_held(for_children=True):  # the workers are forked here
                         futures.extend(pool.submit(_build_one, argv, plan.id, pack.id, now, events) for plan, pack in tasks)
                     while not all(f.done() for f in futures):
                         _drain(events, update, timeout=0.1)
@@ -256,8 +256,6 @@ def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]
             pass  # already gone
 
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-"""Ctrl-C, and a stop request from a service manager or ``kill``: a build takes the same way out for both."""
 
 _STOPPED: list[int] = []
 """In a build worker, the stop signals it has had: any build handed to it afterwards ends at once."""
@@ -274,22 +272,26 @@ def _ignore_stop_signals() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
-@contextmanager
-def _stop_signals_held() -> Iterator[None]:
-    """Stop signals wait while child processes are forked, so that each child starts with them held
-    and takes them only once its own handlers are in place; the main process takes any that came
-    as the block ends."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+_PARENT: list[int] = []
+"""In the manager and the build workers: the main process's pid, to tell when it is gone."""
+
+
+def _orphaned() -> bool:
+    return bool(_PARENT) and os.getppid() != _PARENT[0]
 
 
 def _manager_started() -> None:
-    """The progress queue's manager process ignores stop signals: it must outlive the workers that
-    report to it, and the main process shuts it down last."""
-    _ignore_stop_signals()
+    """The progress queue's manager process outlives the workers that report to it: the main process
+    shuts it down last, so it takes no stop signal, unless the main process is gone (killed, say),
+    when nothing else would ever end it."""
+    _PARENT.append(os.getppid())
+
+    def stopped(signum: int, frame: object) -> None:
+        if _orphaned():
+            os._exit(128 + signum)
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stopped)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
@@ -300,16 +302,21 @@ def _quiet_when_stopped() -> None:
     The handler takes no lock: a second Ctrl-C (the terminal's to the whole group, then the main
     process's own) can arrive while it runs, and re-entering a held lock would hang the worker."""
 
+    _PARENT.append(os.getppid())
+
     def interrupted(signum: int, frame: object) -> None:
-        _ignore_stop_signals()  # a further stop signal must not cut into the clean-up
+        if _orphaned():
+            os._exit(128 + signum)  # the main process is gone: no one would ever hand this worker an end
+        first = not _STOPPED
         _STOPPED.append(signum)
-        sys.stderr = open(os.devnull, "w")
-        if _BUILDING[0]:
-            raise KeyboardInterrupt
+        if first:  # a further stop signal must not cut into the clean-up
+            sys.stderr = open(os.devnull, "w")
+            if _BUILDING[0]:
+                raise KeyboardInterrupt
 
     for signum in STOP_SIGNALS:
         signal.signal(signum, interrupted)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held since the fork (see _stop_signals_held)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held since the fork (see stops_held)
 
 
 class _Direct:

@@ -73,8 +73,8 @@ def _command_in(argv: Sequence[str]) -> str | None:
 
 def _terminated(signum: int, frame: object) -> None:
     """SIGTERM takes Ctrl-C's way out (clean-ups run, outputs kept so far are finished, workers
-    stopped). A second one is ignored so it cannot cut that clean-up short."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    stopped). It stays armed: raised inside a finalizer, where Python drops the exception, the stop
+    would be lost, and the next SIGTERM must still work."""
     raise Terminated
 
 
@@ -97,8 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    with _stop_requests_taken_as_ctrl_c():
-        return _run(handler, args)
+    try:
+        with _stop_requests_taken_as_ctrl_c():
+            return _run(handler, args)
+    except KeyboardInterrupt as exc:  # a stop in the last instant, after the command's own way out
+        return 143 if isinstance(exc, Terminated) else 130
 
 
 @contextmanager
