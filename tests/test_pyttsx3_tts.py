@@ -120,3 +120,20 @@ def test_voices_are_known_by_id_short_id_name_or_with_a_variant(synth: Pyttsx3Sy
     name = dict(synth.voices)[english]
     assert synth.knows(english) and synth.knows("en-us") and synth.knows("EN-US+f3") and synth.knows(name)
     assert not synth.knows("bogus") and not synth.knows("us")
+
+
+def test_a_render_after_close_starts_no_worker_and_says_why() -> None:
+    """A session closed by Ctrl-C or a stop request while its render thread was mid-reply: the
+    thread's next sentence must not start a speech worker that nothing would ever end."""
+    import os
+    import subprocess
+
+    def children() -> list[str]:
+        return subprocess.run(["pgrep", "-P", str(os.getpid())], capture_output=True, text=True).stdout.split()
+
+    synth = Pyttsx3Synthesizer()
+    synth.close()
+    before = children()
+    with pytest.raises(EngineError, match="closed"):
+        synth.synthesize("Here is the next sentence.", Voice(voice_id="en-us+f3"))
+    assert children() == before

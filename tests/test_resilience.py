@@ -269,3 +269,26 @@ def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
     assert loop.dialogue.library is reloaded, "a broken pack keeps the last good ones"
     err = capsys.readouterr().err
     assert "content reloaded" in err and "content not reloaded, keeping the last good packs" in err
+
+
+def test_closing_a_session_finishes_the_reply_file_first_whatever_the_rest_does() -> None:
+    """A Ctrl-C or stop request that lands while the speech engine closes must not cost the reply
+    file its replies (it is closed first), nor leave the microphone open."""
+    from types import SimpleNamespace
+
+    from voice_guide.cli.listen import Session
+
+    closed: list[str] = []
+
+    def closer(name: str, fails: bool = False) -> SimpleNamespace:
+        def close() -> None:
+            closed.append(name)
+            if fails:
+                raise KeyboardInterrupt
+
+        return SimpleNamespace(close=close)
+
+    session = SimpleNamespace(sink=closer("sink"), synthesizer=closer("synthesizer", fails=True), source=closer("source"))
+    with pytest.raises(KeyboardInterrupt):
+        Session.close(session)  # type: ignore[arg-type]
+    assert closed == ["sink", "synthesizer", "source"]

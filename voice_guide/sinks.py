@@ -9,6 +9,7 @@ from typing import Iterable
 
 from voice_guide.audio import WIDTH, AudioChunk, resample, pcm_to_float, float_to_pcm
 from voice_guide.output_file import ReplacingFile, writable_path
+from voice_guide.stop_signals import stops_held
 
 
 class WavFileSink:
@@ -45,6 +46,10 @@ class WavFileSink:
         return True
 
     def close(self) -> None:
+        with stops_held():  # a Ctrl-C or stop request now would lose every reply so far: it waits
+            self._close()
+
+    def _close(self) -> None:
         if self._closed:
             return
         self._closed = True

@@ -68,7 +68,8 @@ class Speaker:
                 try:
                     clip: Clip | None = self.synthesizer.synthesize(sentence, job.voice)
                 except EngineError as exc:
-                    _LOGGER.warning("could not speak a sentence: %s", exc)
+                    if not job.cancel.is_set():  # not a reply cut short while the session closes
+                        _LOGGER.warning("could not speak a sentence: %s", exc)
                     clip = None
                 while not job.cancel.is_set():
                     try:
@@ -89,24 +90,26 @@ class Speaker:
         self._jobs.put(job)
         seconds, count, failed = 0.0, 0, []
         interrupted = False
-        for _ in sentences:
-            item = self._next(job.rendered)
-            if item is None:
-                interrupted = True
-                break
-            sentence, clip = item
-            if self.on_sentence is not None:
-                self.on_sentence(sentence)
-            if clip is None:
-                failed.append(sentence)
-                continue
-            count += 1
-            if not self.sink.play(clip.chunks(self.chunk_ms), self.stop_event):
-                interrupted = True
-                break
-            seconds += clip.seconds
-        job.cancel.set()
-        self._job = None
+        try:
+            for _ in sentences:
+                item = self._next(job.rendered)
+                if item is None:
+                    interrupted = True
+                    break
+                sentence, clip = item
+                if self.on_sentence is not None:
+                    self.on_sentence(sentence)
+                if clip is None:
+                    failed.append(sentence)
+                    continue
+                count += 1
+                if not self.sink.play(clip.chunks(self.chunk_ms), self.stop_event):
+                    interrupted = True
+                    break
+                seconds += clip.seconds
+        finally:  # done, stopped, or Ctrl-C: the render thread starts nothing more of this reply
+            job.cancel.set()
+            self._job = None
         return Spoken(count, seconds, interrupted, tuple(failed))
 
     def _next(self, rendered: queue.Queue[tuple[str, Clip | None]]) -> tuple[str, Clip | None] | None:

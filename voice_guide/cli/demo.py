@@ -105,10 +105,12 @@ def run_demo(args: argparse.Namespace) -> int:
         loop = Loop(dialogue, recognizer, synth, sink or MemorySink(), LoopSettings(mode=Mode.CONTINUOUS, greet=True),
                     earcons=Earcons(), on_utterance=show)
         loop.run(visitor.chunks())
-    finally:
-        synth.close()
-        if sink is not None:
-            sink.close()
+    finally:  # the sink first: the demo's reply file is finished with the replies so far
+        try:
+            if sink is not None:
+                sink.close()
+        finally:
+            synth.close()
     if where:
         print(f"voice-guide: demo replies spoken to {where}", file=sys.stderr)
     return 0

@@ -183,10 +183,15 @@ class Session:
     """Phrases the recognizer listens for beyond the packs' (radio's); a content reload keeps them."""
 
     def close(self) -> None:
-        self.synthesizer.close()
-        self.sink.close()
-        if hasattr(self.source, "close"):
-            self.source.close()
+        """The sink first (a reply file is finished with the replies so far), each whatever the others do."""
+        try:
+            self.sink.close()
+        finally:
+            try:
+                self.synthesizer.close()
+            finally:
+                if hasattr(self.source, "close"):
+                    self.source.close()
 
 
 def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",

@@ -100,6 +100,7 @@ class Pyttsx3Synthesizer:
         self._workers: OrderedDict[WorkerKey, _Worker] = OrderedDict()
         self._counter = 0
         self.restarts = 0
+        self._closed = False
         self.voices = self._worker(Voice()).voices
 
     def knows(self, voice_id: str) -> bool:
@@ -112,6 +113,8 @@ class Pyttsx3Synthesizer:
         return (voice.voice_id, int(voice.rate_wpm), int(voice.pitch))
 
     def _worker(self, voice: Voice) -> _Worker:
+        if self._closed:  # a render still under way when the session closed must not start a new worker
+            raise EngineError("the speech engine was closed")
         key = self._key(voice)
         if key in self._workers:
             self._workers.move_to_end(key)
@@ -137,6 +140,8 @@ class Pyttsx3Synthesizer:
         try:
             try:
                 worker.send({"text": text, "path": str(path)})
+            except ValueError as exc:  # its pipe closed under us: the engine was closed
+                raise EngineError("the speech engine was closed") from exc
             except (BrokenPipeError, OSError) as exc:
                 raise TimeoutError(f"worker died ({exc})") from exc
             timeout = self.timeout_s + 0.05 * len(text)
@@ -168,6 +173,7 @@ class Pyttsx3Synthesizer:
         raise EngineError("pyttsx3 did not produce audio twice in a row; run 'voice-guide doctor'")
 
     def close(self) -> None:
+        self._closed = True
         for worker in self._workers.values():
             worker.close()
         self._workers.clear()
