@@ -57,3 +57,21 @@ def test_without_a_stop_the_block_leaves_the_handlers_as_they_were(raising_on_si
     with stops_held(for_children=True):
         pass
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == before
+
+
+def test_outside_the_main_thread_the_block_runs_as_it_is() -> None:
+    """Only the main thread can swap signal handlers (Python raises ValueError elsewhere); a reply
+    file closed in another thread must still close."""
+    ran: list[str] = []
+
+    def close_elsewhere() -> None:
+        try:
+            with stops_held(for_children=True):
+                ran.append("ran")
+        except ValueError as exc:
+            ran.append(str(exc))
+
+    other = threading.Thread(target=close_elsewhere)
+    other.start()
+    other.join()
+    assert ran == ["ran"]

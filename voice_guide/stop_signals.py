@@ -9,6 +9,7 @@ record the signal; it is acted on, with the handler that was there before, as th
 from __future__ import annotations
 
 import signal
+import threading
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -22,7 +23,9 @@ def stops_held(for_children: bool = False) -> Iterator[None]:
     child forked in the block starts with them held, and takes them once it has unmasked them with
     its own handlers in place."""
     came: list[int] = []
-    before: dict[int, object] = {int(signum): signal.getsignal(signum) for signum in STOP_SIGNALS}
+    # Only the main thread can swap handlers; a signal's handler runs there too, never in this thread.
+    on_main = threading.current_thread() is threading.main_thread()
+    before: dict[int, object] = {int(signum): signal.getsignal(signum) for signum in STOP_SIGNALS} if on_main else {}
     for signum, handler in before.items():
         if callable(handler):  # an ignored signal stays ignored; a default one stays deadly
             signal.signal(signum, lambda s, frame: came.append(s))
