@@ -256,7 +256,6 @@ def _stop_workers(pool: ProcessPoolExecutor, futures: list[Future[dict[str, Any]
             pass  # already gone
 
 
-
 _STOPPED: list[int] = []
 """In a build worker, the stop signals it has had: any build handed to it afterwards ends at once."""
 
@@ -280,19 +279,25 @@ def _orphaned() -> bool:
     return bool(_PARENT) and os.getppid() != _PARENT[0]
 
 
+def _take_stop_signals(handler: Callable[[int, object], None]) -> None:
+    """In a child just forked (the manager, a build worker): ``handler`` for stop signals, then the
+    signals held since the fork (see ``stops_held``) are let in; the main process is noted as parent."""
+    _PARENT.append(os.getppid())
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
 def _manager_started() -> None:
     """The progress queue's manager process outlives the workers that report to it: the main process
     shuts it down last, so it takes no stop signal, unless the main process is gone (killed, say),
     when nothing else would ever end it."""
-    _PARENT.append(os.getppid())
 
     def stopped(signum: int, frame: object) -> None:
         if _orphaned():
             os._exit(128 + signum)
 
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, stopped)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    _take_stop_signals(stopped)
 
 
 def _quiet_when_stopped() -> None:
@@ -301,8 +306,6 @@ def _quiet_when_stopped() -> None:
 
     The handler takes no lock: a second Ctrl-C (the terminal's to the whole group, then the main
     process's own) can arrive while it runs, and re-entering a held lock would hang the worker."""
-
-    _PARENT.append(os.getppid())
 
     def interrupted(signum: int, frame: object) -> None:
         if _orphaned():
@@ -314,9 +317,7 @@ def _quiet_when_stopped() -> None:
             if _BUILDING[0]:
                 raise KeyboardInterrupt
 
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, interrupted)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)  # held since the fork (see stops_held)
+    _take_stop_signals(interrupted)
 
 
 class _Direct:

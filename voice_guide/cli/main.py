@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _stop_requests_taken_as_ctrl_c():
             return _run(handler, args)
     except KeyboardInterrupt as exc:  # a stop in the last instant, after the command's own way out
-        return 143 if isinstance(exc, Terminated) else 130
+        return _stopped_code(exc)
 
 
 @contextmanager
@@ -118,6 +118,11 @@ def _stop_requests_taken_as_ctrl_c() -> Iterator[None]:
         signal.signal(signal.SIGTERM, before)
 
 
+def _stopped_code(exc: KeyboardInterrupt) -> int:
+    """The shell's code for a command ended by a signal: 128 + SIGTERM's 15, or + SIGINT's 2."""
+    return 143 if isinstance(exc, Terminated) else 130
+
+
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """The command, with every way it can end turned into an exit code and at most one line."""
     try:
@@ -127,7 +132,7 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         print("voice-guide: stopped", file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
+        return _stopped_code(exc)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
