@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import queue
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.fakes import FakeSynthesizer, ListSource, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
 from voice_guide.audio import Clip, float_to_pcm
@@ -102,3 +104,95 @@ def test_safety_comes_before_radio_commands(library: Library, matcher: Matcher) 
 
     assert dialogue.handle(Heard("pause i can't breathe")).kind == "safety"
     assert dialogue.handle(Heard("where does it spread")).section == "common-sites"
+
+
+def test_sighup_reloads_the_packs_while_the_show_plays_on(
+        library: Library, matcher: Matcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kiosk operator edits a pack under a live radio and sends SIGHUP (``systemctl reload``): the
+    show is not ended (SIGHUP's default), it plays on from where it was, and the next visitor's
+    question is answered from the edited packs, heard with a recognizer built for them and the
+    radio's own phrases."""
+    import os
+    import signal
+    from types import SimpleNamespace
+
+    from tests.test_content import VALID
+    from voice_guide.cli import listen
+    from voice_guide.radio_session import radio_phrases
+    from voice_guide.settings import GuideSettings
+
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(VALID, encoding="utf-8")
+    radio, _, player = session(library, matcher, [], Mode.WAKE)
+    asked: list[tuple[str, ...]] = []
+
+    def make_recognizer(settings: GuideSettings, lib: Library, phrases: tuple[str, ...] = (),
+                        engine: str | None = None) -> ScriptedRecognizer:
+        asked.append(tuple(phrases))
+        return ScriptedRecognizer(["hey guide tell me about alpha"])
+
+    monkeypatch.setattr(listen, "make_recognizer", make_recognizer)
+    operator = SimpleNamespace(settings=GuideSettings(), extra_phrases=radio_phrases(), recognizer=radio.loop.recognizer)
+    seen: dict[str, float] = {}
+    room = chunked(quiet(8_000), tone(1_500), quiet(1_500), quiet(3_000))
+    at_4_s, at_8_s = (next(i for i, c in enumerate(room, 1) if c.timestamp_ms >= ms) for ms in (4_000, 8_000))
+
+    def operator_and_clock(taken: int) -> None:
+        if taken == at_4_s:
+            os.kill(os.getpid(), signal.SIGHUP)
+        elif taken == at_8_s:
+            seen["position_s"] = player.position_s
+
+    previous = signal.getsignal(signal.SIGHUP)
+    with listen.reloads_on_hangup(radio.loop, operator, [str(pack)]):  # type: ignore[arg-type]
+        results = radio.run(ListSource(room, on_chunk=operator_and_clock))
+    assert signal.getsignal(signal.SIGHUP) is previous, "the caller's SIGHUP handler is back"
+    assert radio.loop.dialogue.library.has_section("alpha") and asked == [tuple(radio_phrases())]
+    assert isinstance(radio.loop.dialogue, RadioDialogue)
+    assert [(r.turn.kind, r.turn.section) for r in results] == [("answer", "alpha")]
+    assert abs(seen["position_s"] - 8.0) < 0.2, "the episode played on through the reload, from where it was"
+    assert [e.what for e in radio.events if e.what != "play"] == ["interrupt", "resume"]
+
+
+def test_a_live_radio_takes_sighup_as_a_reload_and_gives_the_handler_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """``voice-guide radio`` on the microphone (faked at the device edge): SIGHUP, whose default
+    would end the show, reloads the packs, and the caller's handler is back when the command ends."""
+    import json
+    import os
+    import signal
+
+    from tests.test_content import VALID
+    from voice_guide.audio import write_wav
+    from voice_guide.cli import listen
+    from voice_guide.cli.main import main
+
+    shows = tmp_path / "episodes" / "show"
+    shows.mkdir(parents=True)
+    write_wav(shows / "episode.wav", Clip(float_to_pcm(np.zeros(5 * RADIO_RATE, dtype=np.float32)), RADIO_RATE))
+    (shows / "chapters.json").write_text(json.dumps({"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Start"}]}))
+    (shows / "episode.json").write_text(json.dumps({"title": "Show", "description": "d"}))
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(VALID, encoding="utf-8")
+
+    def operator(taken: int) -> None:
+        if taken == 10:  # 0.8 s into the show
+            os.kill(os.getpid(), signal.SIGHUP)
+
+    microphone = ListSource(chunked(quiet(3_000)), on_chunk=operator)
+    monkeypatch.setattr(listen, "_source", lambda args, device: microphone)
+    unhandled: list[int] = []
+
+    def callers_handler(signum: int, frame: object) -> None:
+        unhandled.append(signum)
+
+    previous = signal.signal(signal.SIGHUP, callers_handler)
+    try:
+        code = main(["radio", "--episodes", str(tmp_path / "episodes"), "--content", str(pack), "--no-speak"])
+        after = signal.getsignal(signal.SIGHUP)
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    err = capsys.readouterr().err
+    assert code == 0 and microphone.taken == len(microphone.chunks), err
+    assert unhandled == [] and "content reloaded (12 sections)" in err, err
+    assert after is callers_handler, "the caller's SIGHUP handler is back"

@@ -278,10 +278,13 @@ def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any
                 idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
 
 
-def reload_on_hangup(loop: Loop, session: Session, extra: Sequence[str]) -> None:
-    """SIGHUP reloads the content packs, between turns (never mid-sentence or mid-question), with a
-    recognizer built for them on the engine in use (after a fallback, the one that works); a broken
-    pack keeps the last good ones running. The replaced recognizer is let go, not kept beside the new."""
+@contextlib.contextmanager
+def reloads_on_hangup(loop: Loop, session: Session, extra: Sequence[str], live: bool = True) -> Iterator[None]:
+    """While live, SIGHUP reloads the content packs, between turns (never mid-sentence or
+    mid-question), with a recognizer built for them on the engine in use (after a fallback, the one
+    that works); a broken pack keeps the last good ones running. The replaced recognizer is let go,
+    not kept beside the new. The caller's SIGHUP handler is back afterwards (``main`` is also called
+    in-process), as it is outside the main thread, where no handler can be set."""
     import signal
 
     def reload() -> None:
@@ -299,8 +302,14 @@ def reload_on_hangup(loop: Loop, session: Session, extra: Sequence[str]) -> None
         session.library, session.matcher, session.recognizer = library, matcher, recognizer
         print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
 
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, lambda signum, frame: loop.between_turns(reload))
+    if not live or not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGHUP, lambda signum, frame: loop.between_turns(reload))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, before)
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -322,9 +331,8 @@ def run_listen(args: argparse.Namespace) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
             announce_devices(session, loop)
-            if live:
-                reload_on_hangup(loop, session, args.content)
-            loop.run(session.source)
+            with reloads_on_hangup(loop, session, args.content, live):
+                loop.run(session.source)
     finally:
         session.close()
     if args.output and session.speaking:
