@@ -529,6 +529,42 @@ def test_not_covered_phrase_claimed_by_the_section_is_answered(matcher: Matcher)
     assert "claimed" in m.reason
 
 
+CHEMO_PACK = """\
+pack:
+  id: chemo-pack
+  title: Chemotherapy basics
+  attribution: A clinic's own pack
+  language: en
+  disclaimer: Not medical advice.
+  fallback: I don't know that.
+  safety: {emergency: Call 911., crisis: Call or text 988.}
+sections:
+  - id: chemo-basics
+    title: What chemotherapy is
+    answer: [The clinic's answer about chemotherapy.]
+    source: The clinic's answer about chemotherapy.
+    examples: [what is chemo, what is chemotherapy, how does chemo work, what happens during chemotherapy,
+               tell me about chemo, how is chemotherapy given, what should i know about chemo, explain chemotherapy]
+    keywords: [chemo, chemotherapy]
+"""
+
+
+def test_a_topic_one_pack_does_not_cover_is_answered_by_an_added_pack_that_does(tmp_path: Path) -> None:
+    """The built-in pack declines chemo ("not covered"); a clinic that adds a chemo pack wants its
+    questions answered from it. A question about what no pack covers (who pays) is still declined,
+    and without the added pack chemo is declined as before."""
+    pack = tmp_path / "chemo.yaml"
+    pack.write_text(CHEMO_PACK, encoding="utf-8")
+    with_chemo = Matcher(load_library([pack]))
+    for said in ("what is chemo", "how does chemotherapy work", "tell me about chemo"):
+        m = with_chemo.match(said)
+        assert (m.kind, m.section) == (Kind.ANSWER, "chemo-basics"), (said, m.reason)
+    assert with_chemo.match("will medicare pay for my chemo").kind is Kind.OUT_OF_SCOPE
+    assert with_chemo.match("how long do i have").kind is Kind.OUT_OF_SCOPE
+    assert (with_chemo.match("does insurance cover a second opinion").section) == "second-opinion"
+    assert Matcher(load_library()).match("what is chemo").reason.startswith("not covered: chemo")
+
+
 def test_treatment_told_as_background_does_not_veto(matcher: Matcher) -> None:
     m = matcher.match("i had a mastectomy so how can it still be breast cancer")
     assert (m.kind, m.section) == (Kind.ANSWER, "what-is-mbc")

@@ -23,7 +23,7 @@ class NotCovered:
 
     def __init__(self, library: Library, vocab: TextFeatures) -> None:
         self.vocab = vocab
-        self.phrases = tuple(sorted({clean(p) for p in library.not_covered if clean(p)}, key=lambda p: (-len(p), p)))
+        self.phrases = tuple(sorted(_uncovered(library), key=lambda p: (-len(p), p)))
         self._by_word: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
         for rank, phrase in enumerate(self.phrases):
             parts = tuple(phrase.split())
@@ -72,3 +72,15 @@ class NotCovered:
             keep[i : i + size] = [told and known] * size
         rest = " ".join(w for w, k in zip(words, keep) if k)
         return list(dict.fromkeys(asked)), list(dict.fromkeys(background)), rest
+
+
+def _uncovered(library: Library) -> set[str]:
+    """The packs' not-covered phrases, less those another pack covers: a phrase one pack does not
+    cover ("chemo") but a section of another pack lists among its keywords is the library's topic
+    now, and that section answers it. Within one pack a keyword does not lift the pack's own
+    not-covered phrase; it only lets its section claim the phrase (see ``Matcher.route``)."""
+    phrases: set[str] = set()
+    for pack in library.packs:
+        elsewhere = {clean(k) for other in library.packs if other is not pack for s in other.sections for k in s.keywords}
+        phrases.update(c for c in (clean(p) for p in pack.not_covered) if c and c not in elsewhere)
+    return phrases
