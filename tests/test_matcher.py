@@ -549,20 +549,33 @@ sections:
 """
 
 
-def test_a_topic_one_pack_does_not_cover_is_answered_by_an_added_pack_that_does(tmp_path: Path) -> None:
-    """The built-in pack declines chemo ("not covered"); a clinic that adds a chemo pack wants its
-    questions answered from it. A question about what no pack covers (who pays) is still declined,
-    and without the added pack chemo is declined as before."""
-    pack = tmp_path / "chemo.yaml"
-    pack.write_text(CHEMO_PACK, encoding="utf-8")
-    with_chemo = Matcher(load_library([pack]))
-    for said in ("what is chemo", "how does chemotherapy work", "tell me about chemo"):
-        m = with_chemo.match(said)
-        assert (m.kind, m.section) == (Kind.ANSWER, "chemo-basics"), (said, m.reason)
-    assert with_chemo.match("will medicare pay for my chemo").kind is Kind.OUT_OF_SCOPE
-    assert with_chemo.match("how long do i have").kind is Kind.OUT_OF_SCOPE
-    assert (with_chemo.match("does insurance cover a second opinion").section) == "second-opinion"
-    assert Matcher(load_library()).match("what is chemo").reason.startswith("not covered: chemo")
+OUTLOOK_PACK = CHEMO_PACK.replace("chemo-pack", "outlook-pack").replace("chemo-basics", "outlook").replace(
+    "keywords: [chemo, chemotherapy]", "keywords: [survival rate, survival rates, life expectancy]").replace(
+    "chemotherapy", "outlook").replace("chemo", "survival rates")
+
+
+@pytest.mark.parametrize("added, section, asked, declined", [
+    # The built-in pack declines chemo ("not covered"); a clinic that adds a chemo pack wants its
+    # questions answered from it. What no pack covers (who pays, how long) is still declined.
+    (CHEMO_PACK, "chemo-basics", ("what is chemo", "how does chemotherapy work", "tell me about chemo"),
+     ("will medicare pay for my chemo", "how long do i have")),
+    # It declines "survival" and "survival rate"; a pack whose keyword is "survival rate" covers
+    # both: the shorter phrase inside the keyword no longer vetoes the question.
+    (OUTLOOK_PACK, "outlook", ("what is the survival rate", "explain survival rates", "what is the life expectancy"),
+     ("what is chemo",)),
+])
+def test_a_topic_one_pack_does_not_cover_is_answered_by_an_added_pack_that_does(
+        tmp_path: Path, added: str, section: str, asked: tuple[str, ...], declined: tuple[str, ...]) -> None:
+    pack = tmp_path / "added.yaml"
+    pack.write_text(added, encoding="utf-8")
+    with_pack, builtin_only = Matcher(load_library([pack])), Matcher(load_library())
+    for said in asked:
+        m = with_pack.match(said)
+        assert (m.kind, m.section) == (Kind.ANSWER, section), (said, m.reason)
+        assert builtin_only.match(said).reason.startswith("not covered:"), said
+    for said in declined:
+        assert with_pack.match(said).kind is Kind.OUT_OF_SCOPE, said
+    assert with_pack.match("does insurance cover a second opinion").section == "second-opinion"
 
 
 def test_treatment_told_as_background_does_not_veto(matcher: Matcher) -> None:

@@ -254,7 +254,8 @@ def test_sighup_reloads_content_between_turns_and_a_broken_pack_is_refused(
         yield from chunked(quiet(300))
 
     previous = signal.getsignal(signal.SIGHUP)
-    with listen.reloads_on_hangup(loop, session, [str(pack)]):  # type: ignore[arg-type]
+    with listen.hangups_taken(True) as hangups:
+        hangups.reload_with(loop, session, [str(pack)])  # type: ignore[arg-type]
         results = loop.run(mic())
     assert signal.getsignal(signal.SIGHUP) is previous, "the caller's SIGHUP handler is back"
     assert seen["mid-question"] is library, "not reloaded under a visitor's question"

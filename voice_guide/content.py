@@ -94,10 +94,6 @@ class Library:
                 merged[canon] = tuple(dict.fromkeys(merged.get(canon, ()) + variants))
         return merged
 
-    @property
-    def not_covered(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(p for pack in self.packs for p in pack.not_covered))
-
 
 def _text(value: Any, path: str, line: int | None, what: str) -> str:
     if not isinstance(value, str) or not value.strip():

@@ -76,11 +76,12 @@ class NotCovered:
 
 def _uncovered(library: Library) -> set[str]:
     """The packs' not-covered phrases, less those another pack covers: a phrase one pack does not
-    cover ("chemo") but a section of another pack lists among its keywords is the library's topic
-    now, and that section answers it. Within one pack a keyword does not lift the pack's own
-    not-covered phrase; it only lets its section claim the phrase (see ``Matcher.route``)."""
+    cover ("chemo", "survival") that a section of another pack lists among its keywords, or inside
+    one of them ("survival rate"), is the library's topic now, matched like any other, and that
+    section answers it. Within one pack a keyword does not lift the pack's own not-covered phrase;
+    it only lets its section claim the phrase (see ``Matcher.route``)."""
     phrases: set[str] = set()
     for pack in library.packs:
-        elsewhere = {clean(k) for other in library.packs if other is not pack for s in other.sections for k in s.keywords}
-        phrases.update(c for c in (clean(p) for p in pack.not_covered) if c and c not in elsewhere)
+        elsewhere = [f" {clean(k)} " for other in library.packs if other is not pack for s in other.sections for k in s.keywords]
+        phrases.update(c for c in (clean(p) for p in pack.not_covered) if c and not any(f" {c} " in k for k in elsewhere))
     return phrases

@@ -278,42 +278,75 @@ def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any
                 idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
 
 
+class Hangups:
+    """SIGHUP, the operator's "reload the content packs" (``kill -HUP``, ``systemctl reload``), taken
+    from the moment a live command starts. One that comes while the session is still being built
+    (the recognizer takes seconds) is kept and carried out once the loop runs: SIGHUP's default
+    would end the kiosk, and systemd does not restart a process a hangup ended."""
+
+    def __init__(self) -> None:
+        self._task: Callable[[], None] | None = None
+        self._asked = False
+
+    def __call__(self, signum: int, frame: object) -> None:
+        if self._task is None:
+            self._asked = True
+        else:
+            self._task()
+
+    def reload_with(self, loop: Loop, session: Session, extra: Sequence[str]) -> None:
+        """From now on a SIGHUP reloads the packs between turns (never mid-sentence or mid-question),
+        with a recognizer built for them on the engine in use (after a fallback, the one that works);
+        a broken pack keeps the last good ones running. The replaced recognizer is let go, not kept
+        beside the new. A SIGHUP that came earlier is carried out now."""
+
+        def reload() -> None:
+            library, error = reload_library(loop.dialogue.library, extra)
+            if error is None:
+                try:
+                    recognizer = make_recognizer(session.settings, library, session.extra_phrases,
+                                                 engine=loop.recognizer.name)
+                except VoiceGuideError as exc:
+                    error = str(exc)
+            if error is not None:
+                print(f"voice-guide: content not reloaded, keeping the last good packs: {error}", file=sys.stderr)
+                return
+            matcher = Matcher(library)
+            loop.use_content(library, matcher, recognizer)
+            session.library, session.matcher, session.recognizer = library, matcher, recognizer
+            print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
+
+        self._task = lambda: loop.between_turns(reload)
+        if self._asked:
+            self._asked = False
+            self._task()
+
+
 @contextlib.contextmanager
-def reloads_on_hangup(loop: Loop, session: Session, extra: Sequence[str], live: bool = True) -> Iterator[None]:
-    """While live, SIGHUP reloads the content packs, between turns (never mid-sentence or
-    mid-question), with a recognizer built for them on the engine in use (after a fallback, the one
-    that works); a broken pack keeps the last good ones running. The replaced recognizer is let go,
-    not kept beside the new. The caller's SIGHUP handler is back afterwards (``main`` is also called
-    in-process), as it is outside the main thread, where no handler can be set."""
+def hangups_taken(live: bool) -> Iterator[Hangups]:
+    """While a live command runs, SIGHUP goes to the :class:`Hangups` yielded; the caller's handler
+    is back afterwards (``main`` is also called in-process). Files and pipes take no reload, and
+    outside the main thread no handler can be set."""
     import signal
 
-    def reload() -> None:
-        library, error = reload_library(loop.dialogue.library, extra)
-        if error is None:
-            try:
-                recognizer = make_recognizer(session.settings, library, session.extra_phrases, engine=loop.recognizer.name)
-            except VoiceGuideError as exc:
-                error = str(exc)
-        if error is not None:
-            print(f"voice-guide: content not reloaded, keeping the last good packs: {error}", file=sys.stderr)
-            return
-        matcher = Matcher(library)
-        loop.use_content(library, matcher, recognizer)
-        session.library, session.matcher, session.recognizer = library, matcher, recognizer
-        print(f"voice-guide: content reloaded ({len(library.sections)} sections)", file=sys.stderr)
-
+    hangups = Hangups()
     if not live or not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
-        yield
+        yield hangups
         return
-    before = signal.signal(signal.SIGHUP, lambda signum, frame: loop.between_turns(reload))
+    before = signal.signal(signal.SIGHUP, hangups)
     try:
-        yield
+        yield hangups
     finally:
-        signal.signal(signal.SIGHUP, before)
+        signal.signal(signal.SIGHUP, before if before is not None else signal.SIG_DFL)
 
 
 def run_listen(args: argparse.Namespace) -> int:
     live = args.input is None
+    with hangups_taken(live) as hangups:
+        return _listen(args, live, hangups)
+
+
+def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     session = prepare(args, live)
     dialogue = new_dialogue(session)
 
@@ -331,8 +364,8 @@ def run_listen(args: argparse.Namespace) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
             announce_devices(session, loop)
-            with reloads_on_hangup(loop, session, args.content, live):
-                loop.run(session.source)
+            hangups.reload_with(loop, session, args.content)
+            loop.run(session.source)
     finally:
         session.close()
     if args.output and session.speaking:

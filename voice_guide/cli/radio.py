@@ -12,8 +12,8 @@ from typing import Iterable, Iterator, Sequence
 from voice_guide.audio import AudioChunk
 
 from voice_guide.cli.common import print_json
-from voice_guide.cli.listen import (add_voice_args, announce_devices, keyboard, new_dialogue, prepare,
-                                    reloads_on_hangup)
+from voice_guide.cli.listen import (Hangups, add_voice_args, announce_devices, hangups_taken, keyboard, new_dialogue,
+                                    prepare)
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
@@ -57,6 +57,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run_radio(args: argparse.Namespace) -> int:
     live = args.input is None
+    with hangups_taken(live) as hangups:
+        return _radio(args, live, hangups)
+
+
+def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     if args.talk_at and not args.mode:
         args.mode = "push_to_talk"
     session = prepare(args, live, file_mode="wake", extra_phrases=radio_phrases())
@@ -98,8 +103,8 @@ def run_radio(args: argparse.Namespace) -> int:
                     print_json({"radio": e.what, "at_s": round(e.at_ms / 1000, 2), "episode": e.episode,
                                 "position_s": e.position_s})
 
-            with reloads_on_hangup(loop, session, args.content, live):  # the show plays on, answers from the edited packs
-                RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
+            hangups.reload_with(loop, session, args.content)  # the show plays on, answers from the edited packs
+            RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
     finally:
         session.close()
     return 0
