@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from voice_guide.stop_signals import stops_held
+from voice_guide.stop_signals import handled, stops_held
 
 
 class Stopped(Exception):
@@ -75,3 +75,27 @@ def test_outside_the_main_thread_the_block_runs_as_it_is() -> None:
     other.start()
     other.join()
     assert ran == ["ran"]
+
+
+def test_a_handler_for_the_block_gives_the_callers_back_and_does_nothing_off_the_main_thread(
+        raising_on_sigterm: None) -> None:
+    """``handled`` is how a command takes SIGTERM (main) and SIGHUP (a live kiosk's reload)."""
+    before = signal.getsignal(signal.SIGTERM)
+    came: list[int] = []
+    with handled(signal.SIGTERM, lambda signum, frame: came.append(signum)):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+    assert came == [signal.SIGTERM] and signal.getsignal(signal.SIGTERM) is before
+    ran: list[str] = []
+
+    def elsewhere() -> None:
+        try:
+            with handled(signal.SIGTERM, lambda signum, frame: None):
+                ran.append("ran")
+        except ValueError as exc:
+            ran.append(str(exc))
+
+    other = threading.Thread(target=elsewhere)
+    other.start()
+    other.join()
+    assert ran == ["ran"] and signal.getsignal(signal.SIGTERM) is before

@@ -11,9 +11,24 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def handled(signum: int, handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """``handler`` takes ``signum`` while the block runs, and the caller's handler is back afterwards
+    (``main`` is also called in-process); one set outside Python comes back as the default. Only the
+    main thread can set a handler: elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signum, before if before is not None else signal.SIG_DFL)
 
 
 @contextmanager

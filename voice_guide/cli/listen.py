@@ -30,6 +30,7 @@ from voice_guide.resilience import (FallbackRecognizer, ResilientSink, Resilient
                                    reload_library)
 from voice_guide.settings import MODES, GuideSettings, load_settings
 from voice_guide.sinks import DiscardSink, WavFileSink
+from voice_guide.stop_signals import handled
 from voice_guide.vocabulary import build_vocabulary
 
 _LOGGER = logging.getLogger(__name__)
@@ -324,20 +325,16 @@ class Hangups:
 
 @contextlib.contextmanager
 def hangups_taken(live: bool) -> Iterator[Hangups]:
-    """While a live command runs, SIGHUP goes to the :class:`Hangups` yielded; the caller's handler
-    is back afterwards (``main`` is also called in-process). Files and pipes take no reload, and
-    outside the main thread no handler can be set."""
+    """While a live command runs, SIGHUP goes to the :class:`Hangups` yielded (see
+    :func:`voice_guide.stop_signals.handled`). Files and pipes take no reload."""
     import signal
 
     hangups = Hangups()
-    if not live or not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+    if not live or not hasattr(signal, "SIGHUP"):
         yield hangups
         return
-    before = signal.signal(signal.SIGHUP, hangups)
-    try:
+    with handled(signal.SIGHUP, hangups):
         yield hangups
-    finally:
-        signal.signal(signal.SIGHUP, before if before is not None else signal.SIG_DFL)
 
 
 def run_listen(args: argparse.Namespace) -> int:

@@ -8,12 +8,11 @@ import logging
 import os
 import signal
 import sys
-import threading
-from contextlib import contextmanager
-from typing import Callable, Iterator, NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from voice_guide import __version__
 from voice_guide.errors import Terminated, VoiceGuideError
+from voice_guide.stop_signals import handled
 
 COMMAND_MODULES = ("ask", "listen", "radio", "episode", "content", "demo", "config", "doctor", "model")
 """Modules under voice_guide.cli, in the order their subcommands appear in --help."""
@@ -98,24 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with _stop_requests_taken_as_ctrl_c():
+        with handled(signal.SIGTERM, _terminated):  # in the main thread; the caller's handler is back afterwards
             return _run(handler, args)
     except KeyboardInterrupt as exc:  # a stop in the last instant, after the command's own way out
         return _stopped_code(exc)
-
-
-@contextmanager
-def _stop_requests_taken_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM is handled by :func:`_terminated` while a command runs (in the main thread: the only
-    one that can), and the caller's handler is back afterwards (``main`` is also called in-process)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGTERM, _terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
 
 
 def _stopped_code(exc: KeyboardInterrupt) -> int:
