@@ -6,7 +6,7 @@ import os
 import signal
 import threading
 import time
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 import pytest
 
@@ -15,6 +15,23 @@ from voice_guide.stop_signals import handled, stops_held
 
 class Stopped(Exception):
     pass
+
+
+def in_another_thread(block: Callable[[], ContextManager[None]]) -> list[str]:
+    """Enter ``block()`` in a thread that is not the main one: ["ran"], or the error it raised."""
+    ran: list[str] = []
+
+    def elsewhere() -> None:
+        try:
+            with block():
+                ran.append("ran")
+        except ValueError as exc:
+            ran.append(str(exc))
+
+    other = threading.Thread(target=elsewhere)
+    other.start()
+    other.join()
+    return ran
 
 
 @pytest.fixture()
@@ -62,19 +79,7 @@ def test_without_a_stop_the_block_leaves_the_handlers_as_they_were(raising_on_si
 def test_outside_the_main_thread_the_block_runs_as_it_is() -> None:
     """Only the main thread can swap signal handlers (Python raises ValueError elsewhere); a reply
     file closed in another thread must still close."""
-    ran: list[str] = []
-
-    def close_elsewhere() -> None:
-        try:
-            with stops_held(for_children=True):
-                ran.append("ran")
-        except ValueError as exc:
-            ran.append(str(exc))
-
-    other = threading.Thread(target=close_elsewhere)
-    other.start()
-    other.join()
-    assert ran == ["ran"]
+    assert in_another_thread(lambda: stops_held(for_children=True)) == ["ran"]
 
 
 def test_a_handler_for_the_block_gives_the_callers_back_and_does_nothing_off_the_main_thread(
@@ -86,16 +91,5 @@ def test_a_handler_for_the_block_gives_the_callers_back_and_does_nothing_off_the
         os.kill(os.getpid(), signal.SIGTERM)
         time.sleep(0.05)
     assert came == [signal.SIGTERM] and signal.getsignal(signal.SIGTERM) is before
-    ran: list[str] = []
-
-    def elsewhere() -> None:
-        try:
-            with handled(signal.SIGTERM, lambda signum, frame: None):
-                ran.append("ran")
-        except ValueError as exc:
-            ran.append(str(exc))
-
-    other = threading.Thread(target=elsewhere)
-    other.start()
-    other.join()
-    assert ran == ["ran"] and signal.getsignal(signal.SIGTERM) is before
+    assert in_another_thread(lambda: handled(signal.SIGTERM, lambda signum, frame: None)) == ["ran"]
+    assert signal.getsignal(signal.SIGTERM) is before
