@@ -134,15 +134,18 @@ def test_push_to_talk_ignores_speech_until_the_talk_key(library: Library, matche
     assert len(recognizer.heard_ms) == 1  # the first utterance was never given to the recognizer
 
 
-def test_push_to_talk_no_input_reprompts(library: Library, matcher: Matcher) -> None:
+def test_push_to_talk_reprompts_then_stops_listening_after_the_third_silence_as_it_says(library: Library, matcher: Matcher) -> None:
     keys: queue.Queue[str] = queue.Queue()
     keys.put("space")
     loop, _, _ = make_loop(library, matcher, [], mode=Mode.PUSH_TO_TALK, keys=keys,
-                           endpoint=EndpointSettings(initial_silence_ms=8000))
+                           endpoint=EndpointSettings(initial_silence_ms=3000))
     spoken: list[str] = []
     loop.speaker.on_sentence = spoken.append
-    loop.run(ListSource(chunked(quiet(9000))))
-    assert any("did not hear anything" in s for s in spoken)
+    loop.run(ListSource(chunked(quiet(40_000))))
+    said = " ".join(spoken)
+    assert spoken[0] == "I did not hear anything."
+    assert said.count("did not hear") == 3 and "Press the talk button" in said  # not a fourth, 40 s on
+    assert not loop.listening
 
 
 def test_wake_phrase_opens_listening_and_can_carry_the_question(library: Library, matcher: Matcher) -> None:

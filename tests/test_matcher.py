@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from voice_guide.config import MatchSettings
 from voice_guide.content import load_library
-from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands
+from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, load_commands
 from voice_guide.features import SKIPPED_IN_PHRASES, load_neutral
 from voice_guide.matcher import Kind, Match, Matcher
 from voice_guide.text import clean, stem
@@ -381,7 +381,7 @@ def test_head_words_need_one_command_and_only_filler(matcher: Matcher, said: str
 
 def test_command_data_is_consistent(matcher: Matcher) -> None:
     specs = load_commands().specs
-    assert set(specs) == set(GLOBAL_COMMANDS) | set(CHOICE_COMMANDS)
+    assert set(specs) == set(GLOBAL_COMMANDS) | set(CHOICE_COMMANDS) | set(SOCIAL_COMMANDS)
     bindings = matcher.key_bindings()
     keys = [k for name in specs for k in bindings[name]]
     assert len(keys) == len(set(keys)), "a key is bound to two commands"
@@ -498,7 +498,6 @@ OUT_OF_SCOPE = [
     # off-topic
     "how old is the earth",
     "what's the weather going to be like tomorrow",
-    "good morning",
     "what's a good movie",
     "how do you bake bread",
     "read me the news",
@@ -508,6 +507,50 @@ OUT_OF_SCOPE = [
     "tell me a joke",
     "breast cancer",
 ]
+
+
+@pytest.mark.parametrize(("said", "command"), [
+    ("good morning", "hello"), ("um hello", "hello"), ("hey guide", "hello"), ("is anyone there", "hello"),
+    ("thank you", "thanks"), ("okay thank you so much", "thanks"), ("that was really helpful", "thanks"),
+    ("i'm still here", "here"), ("yes i am here", "here"), ("not yet", "here"),
+])
+def test_social_words_are_owed_a_reply_not_a_fallback(matcher: Matcher, said: str, command: str) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.command) == (Kind.COMMAND, command), (m.kind, m.section, m.reason)
+
+
+@pytest.mark.parametrize(("said", "section"), [
+    ("thank you what does metastatic mean", "what-is-mbc"), ("hello where does breast cancer spread", "common-sites"),
+])
+def test_social_words_before_a_question_leave_the_question(matcher: Matcher, said: str, section: str) -> None:
+    assert matcher.match(said).section == section
+
+
+@pytest.mark.parametrize(("said", "command", "steps"), [
+    ("say that again slower", "repeat", ("slower",)),
+    ("can you say it again more slowly please", "repeat", ("slower",)),
+    ("slower and repeat that", "repeat", ("slower",)),
+    ("repeat it louder", "repeat", ("louder",)),
+    ("louder and slower please", "slower", ("louder",)),
+    ("tell me more slowly", "more", ("slower",)),
+    ("go on but louder", "more", ("louder",)),
+])
+def test_a_command_said_with_voice_steps_carries_them(matcher: Matcher, said: str, command: str, steps: tuple[str, ...]) -> None:
+    m = matcher.match(said)
+    assert (m.kind, m.command, m.steps) == (Kind.COMMAND, command, steps), m.reason
+
+
+@pytest.mark.parametrize("said", ["tell me again", "can you tell me that again", "start again", "start over",
+                                  "go back to the beginning", "read it again from the start", "from the top"])
+def test_again_and_from_the_start_mean_repeat(matcher: Matcher, said: str) -> None:
+    # "again" is also how people say cancer came back; said alone with "tell me" it asks to hear it again.
+    m = matcher.match(said)
+    assert (m.kind, m.command) == (Kind.COMMAND, "repeat"), (m.kind, m.section, m.reason)
+
+
+@pytest.mark.parametrize("said", ["is my cancer back again", "stop and repeat", "slower and goodbye", "repeat and more"])
+def test_steps_come_only_with_a_command_that_reads(matcher: Matcher, said: str) -> None:
+    assert not matcher.match(said).steps
 
 
 @pytest.mark.parametrize("said", OUT_OF_SCOPE)

@@ -28,7 +28,7 @@ def test_defaults_without_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_example_file_is_valid() -> None:
     s = load_settings(EXAMPLE)
-    assert s.barge_in is False and s.volume_cap == 0.85 and s.trailing_silence_s == 1.2
+    assert s.barge_in is False and s.volume_cap == 1.6 and s.trailing_silence_s == 1.2
 
 
 def test_env_variable_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

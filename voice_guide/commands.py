@@ -37,7 +37,14 @@ NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
-CHOICE_COMMANDS = ("yes", "no", "first", "second", "third")
+CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last")
+SOCIAL_COMMANDS = ("thanks", "hello", "here")
+"""Owed a short reply, never a medical fallback: "thank you", "hello", "I'm still here"."""
+STEP_COMMANDS = ("slower", "faster", "louder", "softer")
+"""Commands that change how the guide speaks: they may come with another ("say that again slower")."""
+STEPPED_COMMANDS = ("repeat", "more", "next", "previous")
+"""Commands a step may come with."""
+_JOINS = frozenset({"and", "then", "but"})
 STRAY_COMMANDS = tuple(c for c in GLOBAL_COMMANDS if c != "goodbye")
 """Commands a reading with a stray word may give: not goodbye, which ends the visitor's session
 ("i'm done fighting" is not "i'm done")."""
@@ -199,6 +206,40 @@ class CommandReader:
                 if len(off) == 1 and self._may_stray(words[off[0]]):
                     found.add(name)
         return found.pop() if len(found) == 1 else None
+
+    def read_steps(self, cleaned: str) -> tuple[str, tuple[str, ...]] | None:
+        """An utterance that is a command with voice steps around it: "say that again slower", "slower
+        and repeat", "louder and slower please". Returns the command and its steps in the order said;
+        the command is the last step when there are only steps. Every piece must be a whole phrase or
+        pattern, joined at most by "and", "then" or "but"."""
+        for text in self.readings(cleaned):
+            words = text.split()
+            if len(words) > MAX_COMMAND_WORDS:
+                continue
+            for pieces in self._pieces(words, 0):
+                steps = [p for p in pieces if p in STEP_COMMANDS]
+                others = [p for p in pieces if p not in STEP_COMMANDS]
+                if len(pieces) < 2 or len(others) > 1 or (others and others[0] not in STEPPED_COMMANDS):
+                    continue
+                if others:
+                    return others[0], tuple(steps)
+                return steps[-1], tuple(steps[:-1])
+        return None
+
+    def _pieces(self, words: list[str], start: int) -> Iterable[list[str]]:
+        """Ways to read ``words[start:]`` as whole command pieces (joining words skipped between them)."""
+        if start == len(words):
+            yield []
+            return
+        if start and words[start] in _JOINS:
+            start += 1
+        for end in range(len(words), start, -1):
+            piece = " ".join(words[start:end])
+            name = next((n for n in STEP_COMMANDS + STEPPED_COMMANDS if self._grammars[n].fullmatch(piece)), None)
+            if name is None:
+                continue
+            for rest in self._pieces(words, end):
+                yield [name, *rest]
 
     def read(self, cleaned: str, allowed: Iterable[str] | None = None) -> tuple[str, float] | None:
         """The command an utterance is, if the whole of it (less polite words) is one; with its confidence."""

@@ -64,9 +64,12 @@ class SpeechSettings:
     rate_min_factor: float = 0.5
     rate_max_factor: float = 3.0
     volume: float = 0.8
-    volume_step: float = 0.15
+    """A gain on the voice as rendered (1.0); above 1.0 its peaks are limited (``voice_guide.gain``)."""
+    volume_step: float = 1.41
+    """Each "louder"/"softer" multiplies/divides the volume by this: 3 dB."""
     volume_min: float = 0.2
-    volume_max: float = 1.0
+    volume_max: float = 2.26
+    """Three steps above the default 0.8: speech 7 dB louder, peaks limited, nothing clipped."""
 
 
 @dataclass(frozen=True)

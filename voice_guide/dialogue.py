@@ -16,8 +16,14 @@ import yaml
 from voice_guide.commands import NEAR_CONFIDENCE
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library, Section
-from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, Kind, Match, Matcher
-from voice_guide.text import clean
+from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, Kind, Match, Matcher
+from voice_guide.text import STOPWORDS, clean
+
+
+ORDINALS = {"first": 0, "second": 1, "third": 2}
+"""Choice commands that pick by position ("last" picks the last one)."""
+STEP_KEYS = ("slower", "faster", "louder", "softer")
+"""Prompts of a voice step that went through (the others say a limit was reached)."""
 
 
 class State(str, Enum):
@@ -157,11 +163,17 @@ class _Memory:
     offer: str | None = None
     choices: tuple[str, ...] = ()
     topics_page: int | None = None
+    """The page of topics last read out, while the visitor may still pick from it or page on."""
+    listed: tuple[str, ...] = ()
+    """The sections that page named, for "the second one"."""
     last_said: tuple[Say, ...] = ()
     misses: int = 0
     out_of_scope_streak: int = 0
     idle_seconds: float = 0.0
     warned: bool = False
+    greeted: bool = False
+    interrupted: bool = False
+    """A stop cut the last answer short: "go on" reads it again instead of skipping what was not heard."""
     history: list[str] = field(default_factory=list)
 
 
@@ -177,6 +189,8 @@ class Dialogue:
         idle_timeout_s: float = 60.0,
         idle_warning_s: float = 20.0,
         volume_cap: float | None = None,
+        listen_mode: str = "push_to_talk",
+        wake_phrase: str = "hey guide",
     ) -> None:
         self.library = library
         self.matcher = matcher
@@ -186,6 +200,10 @@ class Dialogue:
         self.idle_warning_s = idle_warning_s
         self.volume_cap = volume_cap if volume_cap is not None else self.speech.volume_max
         self.prompts = load_prompts()
+        self.restart = str(self.prompts["restart"][listen_mode]).format(wake=wake_phrase).strip()
+        """How to start again after the guide stops listening, in this listening mode."""
+        self._greets = False
+        """Whether sessions begin with the greeting and disclaimer (then every new visitor hears them)."""
         self.mem = _Memory()
         self.rate_wpm = self.speech.rate_wpm
         self.volume = min(self.speech.volume, self.volume_cap)
@@ -196,7 +214,7 @@ class Dialogue:
         section being read, an offer, a clarification's choices, the history) may name sections the
         new content no longer has, so it is dropped; the visitor's speech rate and volume stay."""
         self.library, self.matcher = library, matcher
-        self.mem = _Memory()
+        self.mem = _Memory(greeted=self.mem.greeted)
 
     @property
     def state(self) -> State:
@@ -211,23 +229,34 @@ class Dialogue:
         return None
 
     def handle(self, event: Event) -> Turn:
+        warned = self.mem.warned
         if not isinstance(event, Idle):
             self.mem.idle_seconds = 0.0
             self.mem.warned = False
         if isinstance(event, Start):
             return self._start()
+        if isinstance(event, (ListenStarted, KeyPressed)):
+            self.mem.misses = 0
         if isinstance(event, ListenStarted):
+            if self._greets and not self.mem.greeted:
+                return self._start()  # a new visitor after a goodbye or an idle reset
             self.mem.state = State.LISTENING
             return Turn("listening", (Earcon("listening"),))
         if isinstance(event, Heard):
-            return self._heard(event.text, event.alternatives)
+            turn = (self._still_here(event.text) if warned else None) or self._heard(event.text, event.alternatives)
+            if turn.kind not in ("no_match", "clarify"):  # a new clarification counts from 0 itself
+                self.mem.misses = 0
+            return self._greeted(turn)
         if isinstance(event, KeyPressed):
+            if warned and event.command == "yes":
+                return self._command("here", Match(Kind.COMMAND, command="here", score=1.0, reason="key"))
             return self._command(event.command, Match(Kind.COMMAND, command=event.command, score=1.0, reason="key"))
         if isinstance(event, NoInput):
             return self._miss("no_input")
         if isinstance(event, SpeechFinished):
             if self.mem.state is State.ANSWERING:
                 self.mem.state = State.FOLLOW_UP
+                self.mem.interrupted = event.interrupted
             return Turn("speech_finished", ())
         if isinstance(event, Idle):
             return self._idle(event.seconds)
@@ -259,7 +288,31 @@ class Dialogue:
             says.append(Say(pack.disclaimer))
         says.append(Say(self._p("ready")))
         self.mem.state = State.LISTENING
+        self._greets = self.mem.greeted = True
         return self._turn("greeting", says, extra=(SetVoice(self.rate_wpm, self.volume),))
+
+    def _greeted(self, turn: Turn) -> Turn:
+        """A new visitor who asks straight away (continuous listening, or a question after the wake
+        phrase) hears the disclaimer before the first answer; a safety message is never delayed."""
+        if not self._greets or self.mem.greeted or turn.section is None or turn.kind == "safety":
+            return turn
+        self.mem.greeted = True
+        if not self.settings.speak_disclaimer:
+            return turn
+        says = [i for i, a in enumerate(turn.actions) if isinstance(a, Say)]
+        at = says[0] if says else len(turn.actions)
+        disclaimer = Say(self.library.primary.disclaimer)
+        return replace(turn, actions=turn.actions[:at] + (disclaimer,) + turn.actions[at:])
+
+    def _still_here(self, text: str) -> Turn | None:
+        """A reply to "Are you still there?": yes, or "I'm still here", keeps the session as it was."""
+        cleaned = clean(text)
+        if not cleaned or self.matcher.safety_kind(cleaned):
+            return None
+        found = self.matcher.command_of(cleaned, ("yes", "here"))
+        if found is None:
+            return None
+        return self._command("here", Match(Kind.COMMAND, command="here", score=found[1], reason="reply to the idle warning"))
 
     def _heard(self, text: str, alternatives: tuple[str, ...] = ()) -> Turn:
         cleaned = clean(text)
@@ -275,14 +328,18 @@ class Dialogue:
             turn = self._clarify_reply(cleaned)
             if turn is not None:
                 return turn
+        if self.mem.listed:
+            pick = self.matcher.command_of(cleaned, (*ORDINALS, "last"))
+            index = self._index(pick[0] if pick else None, len(self.mem.listed))
+            if pick and index is not None:
+                reply = Match(Kind.COMMAND, command=pick[0], score=pick[1], reason="pick from the topics")
+                return self._answer(self.mem.listed[index], reply)
         match = self.matcher.match(text)
         if match.kind is not Kind.COMMAND:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
             match = self._command_in(match, alternatives)
-        if match.kind is Kind.COMMAND and match.command in ("more", "next") and self.mem.topics_page is not None:
-            return self._topics(self.mem.topics_page + 1, match)
         return self._dispatch(match)
 
     def _alarm_in(self, cleaned: str, alternatives: tuple[str, ...]) -> Match | None:
@@ -325,6 +382,8 @@ class Dialogue:
         self.mem.offer = None
         self.mem.choices = ()
         self.mem.topics_page = None
+        self.mem.listed = ()
+        self.mem.interrupted = False
 
     def _safety_message(self, match: Match) -> str:
         safety = self.library.primary.safety
@@ -372,12 +431,16 @@ class Dialogue:
         related = next((r for r in section.related if r not in self.mem.history[-3:]), None)
         if self.settings.offer_related and related:
             self.mem.offer = related
-            return [Say(self._p("offer_related", title=self._name(related)))]
-        return []
+            return [Say(self._p("offer_related", title=self._title(related)))]
+        return [Say(self._p("end_of_section"))]
 
     def _more(self, match: Match) -> Turn:
         if self.mem.section is None:
             return self._turn("command", [Say(self._p("ask_first"))], match=match, command="more")
+        if self.mem.interrupted and any(s.section for s in self.mem.last_said):
+            self.mem.interrupted = False  # from the start of the part a stop cut short
+            self.mem.state = State.ANSWERING
+            return self._turn("command", list(self.mem.last_said), match=match, section=self.mem.section, command="more")
         section = self.library.section(self.mem.section)
         if self.mem.chunk + 1 < len(section.answer):
             return self._next_chunk(section, match)
@@ -395,13 +458,42 @@ class Dialogue:
 
     def _clarify(self, match: Match) -> Turn:
         self._reset_context()
+        self.mem.misses = 0
         self.mem.choices = match.choices or ((match.section,) if match.section else ())
-        titles = [self._name(c) for c in self.mem.choices]
-        if len(titles) >= 2:
-            text = self._p("clarify_two", first=titles[0], second=titles[1])
-        else:
-            text = self._p("clarify_one", first=titles[0])
         self.mem.state = State.CLARIFYING
+        return self._turn("clarify", [Say(self._p("clarify_" + self._how_many()) + " " + self._choices())], match=match)
+
+    def _how_many(self) -> str:
+        return "two" if len(self.mem.choices) >= 2 else "one"
+
+    def _choices(self) -> str:
+        """The offered choices read out as the titles they are ("First: Is it breast cancer? Or second:
+        ..."): a title with a comma in it then cannot sound like two choices."""
+        titles = [self._title(c) for c in self.mem.choices]
+        if len(titles) >= 2:
+            return self._p("choices_two", first=titles[0], second=titles[1])
+        return self._p("choices_one", first=titles[0])
+
+    def _title(self, section_id: str) -> str:
+        """A section's title as said on its own, ending like a sentence."""
+        title = self.library.section(section_id).title.strip()
+        return title if title.endswith(("?", ".", "!")) else title + "."
+
+    @staticmethod
+    def _index(pick: str | None, count: int) -> int | None:
+        """The position a choice command picks among ``count`` offered, if it picks one there."""
+        index = count - 1 if pick == "last" else ORDINALS.get(pick or "")
+        return index if index is not None and 0 <= index < count else None
+
+    def _reask(self, match: Match) -> Turn:
+        """The reply did not pick a choice: ask again, with the choices, up to the reprompt limit."""
+        self.mem.misses += 1
+        if self.mem.misses >= self.settings.max_reprompts:
+            self.mem.misses = 0
+            self._reset_context()
+            self.mem.state = State.LISTENING
+            return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command="no")
+        text = self._p("clarify_again_" + self._how_many()) + " " + self._choices()
         return self._turn("clarify", [Say(text)], match=match)
 
     def _clarify_reply(self, cleaned: str) -> Turn | None:
@@ -413,25 +505,40 @@ class Dialogue:
         if pick:
             name = pick[0]
             reply = Match(Kind.COMMAND, command=name, score=pick[1], reason="clarification reply")
-            index = {"first": 0, "second": 1, "third": 2}.get(name)
-            if name == "yes" and len(choices) == 1:
-                index = 0
-            if index is not None and index < len(choices):
+            index = 0 if name == "yes" and len(choices) == 1 else self._index(name, len(choices))
+            if index is not None:
                 return self._answer(choices[index], reply)
             if name == "no":
+                self.mem.misses = 0
                 self._reset_context()
                 self.mem.state = State.LISTENING
                 return self._turn("command", [Say(self._p("clarify_declined"))], match=reply, command="no")
-            return self._turn("clarify", [Say(self._p("clarify_again"))], match=reply)
-        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS):
+            return self._reask(reply)
+        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or self.matcher.match(cleaned).steps:
             return None
+        named = self._named(cleaned)
+        if named is not None:
+            return self._answer(named, Match(Kind.ANSWER, section=named, score=1.0, reason="a choice's title named"))
         routed = self.matcher.route(cleaned, among=choices, accept=self.matcher.settings.choice_accept)
+        full = self.matcher.match(cleaned)
         if routed.kind is Kind.ANSWER and routed.section is not None:
-            full = self.matcher.match(cleaned)
             if full.kind is Kind.ANSWER and full.section not in choices:
                 return None  # a new, clear question about something else
             return self._answer(routed.section, routed)
-        return None
+        if full.kind is Kind.ANSWER or full.reason.startswith("not covered"):
+            return None  # a new question, answered or honestly declined
+        if full.kind is Kind.CLARIFY and set(full.choices) - set(choices):
+            return None  # a new question that needs its own clarification
+        return self._reask(full)  # "which one", "both", "I don't know", "what were the choices"
+
+    def _named(self, cleaned: str) -> str | None:
+        """The one offered choice whose title has every word of the reply ("breast cancer" for "Is it
+        breast cancer?"), words such as "it" and "the" aside; None if none or several have them."""
+        said = set(cleaned.split()) - STOPWORDS
+        if not said:
+            return None
+        named = [c for c in self.mem.choices if said <= set(clean(self.library.section(c).title).split())]
+        return named[0] if len(named) == 1 else None
 
     def _out_of_scope(self, match: Match) -> Turn:
         self._reset_context()
@@ -445,42 +552,56 @@ class Dialogue:
     def _miss(self, what: str) -> Turn:
         self.mem.misses += 1
         lines = self.prompts[what]
-        text = str(lines[min(self.mem.misses, len(lines)) - 1]).strip()
+        text = str(lines[min(self.mem.misses, len(lines)) - 1]).format(restart=self.restart).strip()
         extra: tuple[Action, ...] = (Earcon("not_understood"),)
         if self.mem.misses >= self.settings.max_reprompts:
             self.mem.misses = 0
+            self._reset_context()
             self.mem.state = State.IDLE
             return Turn(what, extra + (Say(text),))
+        if self.mem.state is State.CLARIFYING:  # keep the question in front of them, not a new one
+            text = self._p(f"clarify_{what}") + " " + self._p("clarify_" + self._how_many()) + " " + self._choices()
         return self._turn(what, [Say(text)], extra=extra, remember=False)
+
+    def _topic_pages(self) -> int:
+        return max(1, -(-len(self.library.sections) // self.settings.topics_per_page))
 
     def _topics(self, page: int, match: Match) -> Turn:
         per = self.settings.topics_per_page
-        sections = self.library.sections
-        pages = max(1, -(-len(sections) // per))
-        if page >= pages:
-            page = 0
-        items = [self._name(s.id) for s in sections[page * per : (page + 1) * per]]
+        pages = self._topic_pages()
+        page = page % pages
+        shown = self.library.sections[page * per : (page + 1) * per]
+        items = [self._name(s.id) for s in shown]
         listed = "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1]
         says = [Say(self._p("topics_intro", items=listed))]
-        last = page + 1 >= pages
-        says.append(Say(self._p("topics_end" if last else "topics_more")))
+        says.append(Say(self._p("topics_end" if page + 1 >= pages else "topics_more")))
         self._reset_context()
-        self.mem.topics_page = None if last else page
+        self.mem.topics_page, self.mem.listed = page, tuple(s.id for s in shown)
         self.mem.state = State.LISTENING
         return self._turn("command", says, match=match, command="topics")
 
     def _help(self, match: Match) -> Turn:
-        if self.mem.state is State.CLARIFYING:
-            text = self._p("help_clarify")
+        if self.mem.state is State.CLARIFYING and self.mem.choices:
+            text = self._p("help_clarify_" + self._how_many(), choices=self._choices())
+        elif self.mem.topics_page is not None:
+            text = self._p("help_topics")
         elif self.mem.offer:
-            text = self._p("help_offer", title=self._name(self.mem.offer))
+            text = self._p("help_offer", title=self._title(self.mem.offer))
         elif self.mem.section is not None:
-            text = self._p("help_follow_up")
+            left = self.mem.chunk + 1 < len(self.library.section(self.mem.section).answer)
+            text = self._p("help_more" if left else "help_follow_up")
         else:
             text = self._p("help_general")
+        # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
         return self._turn("command", [Say(text)], match=match, command="help")
 
     def _step(self, command: str, match: Match) -> Turn:
+        key = self._move(command)
+        return self._turn("command", [Say(self._p(key))], extra=(SetVoice(self.rate_wpm, self.volume),),
+                          match=match, command=command, remember=False)
+
+    def _move(self, command: str) -> str:
+        """Step the rate or volume; the prompt that says so, or that the limit is reached."""
         st = self.speech
         low, high = round(st.rate_wpm * st.rate_min_factor), round(st.rate_wpm * st.rate_max_factor)
         if command in ("slower", "faster"):
@@ -488,16 +609,23 @@ class Dialogue:
             new = max(low, min(high, round(self.rate_wpm * factor)))
             limit = new == self.rate_wpm
             self.rate_wpm = new
-            key = ("fastest" if command == "faster" else "slowest") if limit else command
-        else:
-            delta = st.volume_step if command == "louder" else -st.volume_step
-            cap = min(st.volume_max, self.volume_cap)
-            new_v = round(max(st.volume_min, min(cap, self.volume + delta)), 3)
-            limit = abs(new_v - self.volume) < 1e-9
-            self.volume = new_v
-            key = ("loudest" if command == "louder" else "softest") if limit else command
-        return self._turn("command", [Say(self._p(key))], extra=(SetVoice(self.rate_wpm, self.volume),),
-                          match=match, command=command, remember=False)
+            return ("fastest" if command == "faster" else "slowest") if limit else command
+        factor = st.volume_step if command == "louder" else 1 / st.volume_step
+        cap = min(st.volume_max, self.volume_cap)
+        new_v = round(max(st.volume_min, min(cap, self.volume * factor)), 3)
+        limit = abs(new_v - self.volume) < 0.05 * self.volume  # under half a decibel is no step
+        self.volume = self.volume if limit else new_v
+        return ("loudest" if command == "louder" else "softest") if limit else command
+
+    def _stepped(self, command: str, match: Match) -> Turn:
+        """A command said with voice steps ("say that again slower"): the steps first, then the
+        command at the new rate and volume. Only a step that hits its limit is spoken about."""
+        keys = [self._move(step) for step in match.steps]
+        turn = self._command(command, replace(match, steps=()))
+        if command not in STEP_KEYS:
+            keys = [key for key in keys if key not in STEP_KEYS]
+        says = [Say(self._p(key)) for key in keys]
+        return replace(turn, actions=(SetVoice(self.rate_wpm, self.volume), *says, *turn.actions))
 
     def _navigate(self, command: str, match: Match) -> Turn:
         ids = [s.id for s in self.library.sections]
@@ -512,6 +640,14 @@ class Dialogue:
         return replace(turn, kind="command", command=command)
 
     def _command(self, command: str, match: Match) -> Turn:
+        if match.steps:
+            return self._stepped(command, match)
+        if command in ("more", "next", "previous") and self.mem.topics_page is not None:
+            page = self.mem.topics_page + (-1 if command == "previous" else 1)
+            return self._topics(max(page, 0), match)
+        if command in SOCIAL_COMMANDS:
+            # Nothing the visitor was doing is lost: an offer, a clarification or a list stays open.
+            return self._turn("command", [Say(self._p(f"social_{command}"))], match=match, command=command, remember=False)
         if command == "stop":
             self._reset_context()
             self.mem.state = State.LISTENING
@@ -524,8 +660,6 @@ class Dialogue:
             return self._turn("command", said, match=match, command="repeat",
                               section=next((s.section for s in said if s.section), None))
         if command == "more":
-            if self.mem.topics_page is not None:
-                return self._topics(self.mem.topics_page + 1, match)
             return self._more(match)
         if command in ("slower", "faster", "louder", "softer"):
             return self._step(command, match)
@@ -547,7 +681,7 @@ class Dialogue:
         if command == "no":
             self._reset_context()
             return self._turn("command", [Say(self._p("no_without_offer"))], match=match, command="no")
-        if command in ("first", "second", "third"):
+        if command in (*ORDINALS, "last"):
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
         raise ValueError(f"unknown command {command!r}")
 
@@ -561,7 +695,7 @@ class Dialogue:
                 return Turn("idle", ())
             self.reset()
             return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume), Say(self._p("idle_reset"))))
-        if not self.mem.warned and self.mem.idle_seconds >= self.idle_timeout_s - self.idle_warning_s and self.mem.history:
+        if not self.mem.warned and self.mem.idle_seconds >= self.idle_timeout_s - self.idle_warning_s and self._in_use():
             self.mem.warned = True
             left = str(int(round(self.idle_timeout_s - self.mem.idle_seconds)))
             return Turn("idle_warning", (Earcon("warning"), Say(self._p("idle_warning", seconds=left))))

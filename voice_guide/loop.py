@@ -259,7 +259,10 @@ class Loop:
                 self._utterance()
             self._arm()
         elif step.event is EndpointEvent.NO_INPUT and self._open:
-            self._perform(self.dialogue.handle(NoInput()))
+            turn = self.dialogue.handle(NoInput())
+            self._perform(turn)
+            if self.settings.mode is not Mode.CONTINUOUS and not any(isinstance(a, Listen) for a in turn.actions):
+                self._open = False  # the third miss: the guide said it stops listening, so it does
             self._arm()
         elif not self.endpointer.in_speech:
             self._tick_idle(chunk.milliseconds)

@@ -23,7 +23,14 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Iterable, Sequence
 
-from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, STRAY_COMMANDS, CommandReader, load_commands
+from voice_guide.commands import (
+    CHOICE_COMMANDS,
+    GLOBAL_COMMANDS,
+    SOCIAL_COMMANDS,
+    STRAY_COMMANDS,
+    CommandReader,
+    load_commands,
+)
 from voice_guide.config import MatchSettings
 from voice_guide.content import Library, Section
 from voice_guide.features import TextFeatures, load_neutral
@@ -33,7 +40,7 @@ from voice_guide.safety import SafetyScreen
 from voice_guide.text import STOPWORDS, clean, question_start, stem
 from voice_guide.vocabulary import pattern_words
 
-__all__ = ["CHOICE_COMMANDS", "GLOBAL_COMMANDS", "Kind", "Match", "Matcher"]
+__all__ = ["CHOICE_COMMANDS", "GLOBAL_COMMANDS", "SOCIAL_COMMANDS", "Kind", "Match", "Matcher"]
 """The command lists are also imported from here by the dialogue."""
 
 
@@ -61,6 +68,8 @@ class Match:
     reason: str = ""
     hearing: str | None = None
     """The recognizer's runner-up hearing this match was read from, when it was not the best one."""
+    steps: tuple[str, ...] = ()
+    """Voice steps said with the command, in order ("say that again slower": repeat after slower)."""
     scores: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     features: tuple[str, ...] = field(default=(), compare=False)
 
@@ -261,9 +270,12 @@ class Matcher:
         kind = self.safety.kind(cleaned)
         if kind:
             return Match(Kind.SAFETY, safety=kind, score=1.0, reason="safety pattern")
-        cmd = self.reader.read(cleaned, GLOBAL_COMMANDS)
+        cmd = self.reader.read(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS)
         if cmd:
             return Match(Kind.COMMAND, command=cmd[0], score=cmd[1], reason="command phrase")
+        stepped = self.reader.read_steps(cleaned)
+        if stepped:
+            return Match(Kind.COMMAND, command=stepped[0], steps=stepped[1], score=1.0, reason="commands in a row")
         routed = self.route(cleaned)
         if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY) and not routed.reason.startswith("not covered"):
             stray = self.reader.read_with_stray(cleaned, STRAY_COMMANDS)

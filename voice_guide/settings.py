@@ -31,8 +31,8 @@ class GuideSettings:
     output_device: str | None = None
     rate_wpm: int = 150
     volume: float = 0.8
-    volume_cap: float = 0.9
-    """Louder never goes past this (a quieter room is a more private one)."""
+    volume_cap: float = 2.26
+    """Louder never goes past this (a quieter room is a more private one); 1.0 is the voice as rendered."""
     idle_timeout_s: float = 60.0
     """After this long without use: warn, then forget the conversation and restore rate and volume."""
     idle_warning_s: float = 20.0
@@ -73,8 +73,8 @@ class GuideSettings:
 
 _RANGES: dict[str, tuple[float, float]] = {
     "rate_wpm": (60, 500),
-    "volume": (0.0, 1.0),
-    "volume_cap": (0.05, 1.0),
+    "volume": (0.0, 2.26),
+    "volume_cap": (0.05, 2.26),
     "idle_timeout_s": (5, 86_400),
     "idle_warning_s": (0, 3_600),
     "trailing_silence_s": (0.2, 5.0),

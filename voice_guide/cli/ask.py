@@ -127,8 +127,8 @@ def _speech_settings(args: argparse.Namespace) -> SpeechSettings:
     volume = base.volume if args.volume is None else args.volume
     if not 60 <= rate <= 500:
         raise ConfigError(f"--rate {rate} is outside 60-500 words per minute")
-    if not 0.0 <= volume <= 1.0:
-        raise ConfigError(f"--volume {volume} is outside 0-1")
+    if not 0.0 <= volume <= base.volume_max:
+        raise ConfigError(f"--volume {volume} is outside 0-{base.volume_max} (1 is the voice as rendered)")
     return SpeechSettings(rate_wpm=rate, volume=volume)
 
 

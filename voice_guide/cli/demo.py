@@ -76,7 +76,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from voice_guide.sinks import MemorySink
 
     library, matcher = load_content(args)
-    dialogue = Dialogue(library, matcher)
+    dialogue = Dialogue(library, matcher, listen_mode="continuous")
     if args.text:
         from voice_guide.cli.common import converse, open_voice_output
 

@@ -72,7 +72,8 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-utterance", type=float, metavar="S", help="longest question (default 15 s)")
     p.add_argument("--initial-silence", type=float, metavar="S", help="no-input timeout after listening starts (default 8 s)")
     p.add_argument("--rate", type=int, metavar="WPM", help="speaking rate (default 150)")
-    p.add_argument("--volume", type=float, metavar="0-1", help="speaking volume")
+    p.add_argument("--volume", type=float, metavar="0-2.26",
+                   help="speaking volume: 1 is the voice as rendered, above it peaks are limited (default 0.8)")
     p.add_argument("--voice", metavar="ID", help="pyttsx3 voice id")
     p.add_argument("--input-device", help="microphone (sounddevice name or index)")
     p.add_argument("--output-device", help="speaker (sounddevice name or index)")
@@ -276,7 +277,8 @@ def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]
 def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
     st = session.settings
     return kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
-                idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap, **extra)
+                idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap,
+                listen_mode=st.mode, wake_phrase=st.wake_phrase, **extra)
 
 
 class Hangups:

@@ -15,6 +15,7 @@ import numpy as np
 
 from voice_guide.audio import Clip, float_to_pcm, resample
 from voice_guide.errors import EngineError, ModelError
+from voice_guide.gain import with_gain
 from voice_guide.protocols import Voice
 
 _LOGGER = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class PiperSynthesizer:
         samples = np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
         if abs(shift - 1.0) > 1e-3:
             samples = resample(samples, int(round(self.rate * shift)), self.rate)
-        return Clip(float_to_pcm(samples * float(voice.volume)), self.rate)
+        return Clip(float_to_pcm(with_gain(samples, voice.volume, self.rate)), self.rate)
 
     def close(self) -> None:
         self._voice = None

@@ -20,10 +20,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import numpy as np
-
 from voice_guide.audio import Clip, float_to_pcm, pcm_to_float, read_wav
 from voice_guide.errors import AudioFormatError, EngineError
+from voice_guide.gain import with_gain
 from voice_guide.protocols import Voice
 
 _LOGGER = logging.getLogger(__name__)
@@ -197,8 +196,7 @@ def _worker_command(key: WorkerKey) -> list[str]:
 def _with_volume(clip: Clip, volume: float) -> Clip:
     if abs(volume - 1.0) < 1e-6:
         return clip
-    samples = pcm_to_float(clip.audio) * float(np.clip(volume, 0.0, 1.0))
-    return Clip(float_to_pcm(samples), clip.rate)
+    return Clip(float_to_pcm(with_gain(pcm_to_float(clip.audio), volume, clip.rate)), clip.rate)
 
 
 def _native_rate(path: Path) -> int:
