@@ -519,6 +519,12 @@ def test_social_words_are_owed_a_reply_not_a_fallback(matcher: Matcher, said: st
     assert (m.kind, m.command) == (Kind.COMMAND, command), (m.kind, m.section, m.reason)
 
 
+@pytest.mark.parametrize("said", ["is it working", "is it back", "here it is in my liver", "thanks to the scan they found it"])
+def test_social_words_do_not_take_questions(matcher: Matcher, said: str) -> None:
+    m = matcher.match(said)
+    assert not (m.kind is Kind.COMMAND and m.command in SOCIAL_COMMANDS), m.command
+
+
 @pytest.mark.parametrize(("said", "section"), [
     ("thank you what does metastatic mean", "what-is-mbc"), ("hello where does breast cancer spread", "common-sites"),
 ])
