@@ -172,10 +172,10 @@ def test_the_packs_synonyms_can_be_heard(library: Library) -> None:
 
 
 def test_the_vosk_grammar_keeps_every_word_of_content_synonyms_and_safety(library: Library) -> None:
-    from voice_guide.engines.vosk_asr import VoskSettings, _phrases
+    from voice_guide.engines.vosk_asr import VoskSettings, grammar_phrases
 
     vocab = build_vocabulary(library)
-    grammar = _phrases(vocab, VoskSettings(max_grammar_phrases=100))
+    grammar = grammar_phrases(vocab, VoskSettings(max_grammar_phrases=100))
     assert grammar is not None
     assert set(vocab.domain) <= set(grammar)
     words = {w for p in vocab.safety + vocab.synonyms for w in p.split() if not w.endswith("*")}

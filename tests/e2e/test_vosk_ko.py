@@ -103,17 +103,38 @@ def test_result_parsing_keeps_unknown_words_as_a_marker() -> None:
     assert parse_result('{"text": ""}').text == ""
 
 
-def test_cli_runs_vosk_with_a_model_from_the_environment(tmp_path: Path) -> None:
-    path = tmp_path / "ko.wav"
+def test_a_model_for_another_language_is_refused_not_left_to_hear_nothing(library: Any) -> None:
+    from voice_guide.vocabulary import build_vocabulary
+
+    with pytest.raises(ModelError, match="knows only 0 of the .* words the content uses"):
+        VoskRecognizer(MODEL, vocabulary=build_vocabulary(library))
+
+
+def test_cli_refuses_a_model_that_cannot_say_the_content_or_falls_back_when_it_chose_it(tmp_path: Path) -> None:
+    path = tmp_path / "q.wav"
     from voice_guide.audio import write_wav
 
-    write_wav(path, conversation([HELLO], voice="ko"))
-    proc = run_cli("listen", "--input", str(path), "--json", "--no-speak", "--engine", "vosk",
-                   env={"VOICE_GUIDE_VOSK_MODEL": str(MODEL)})
-    assert proc.returncode == 0, proc.stderr.decode()
-    assert "recognizer vosk" in proc.stderr.decode() and str(MODEL) in proc.stderr.decode()
-    assert proc.stdout.decode().count("\n") == 1  # one utterance, one JSON object
-    bad = run_cli("listen", "--input", str(path), "--engine", "vosk", "--model", str(tmp_path))
+    write_wav(path, espeak("what is metastatic breast cancer"))
+    asked = run_cli("listen", "--input", str(path), "--json", "--no-speak", "--engine", "vosk",
+                    env={"VOICE_GUIDE_VOSK_MODEL": str(MODEL)})
+    err = asked.stderr.decode()
+    assert asked.returncode == 4 and "not a model for the content's language" in err and "--engine pocketsphinx" in err
+    assert "Traceback" not in err and asked.stdout == b""
+    # Found under models/ by "auto": not what anyone asked for, so the guide says so and uses pocketsphinx.
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "ko").symlink_to(MODEL, target_is_directory=True)
+    chosen = run_cli("listen", "--input", str(path), "--json", "--no-speak", cwd=tmp_path)
+    assert chosen.returncode == 0, chosen.stderr.decode()
+    assert "using pocketsphinx" in chosen.stderr.decode() and "recognizer pocketsphinx" in chosen.stderr.decode()
+    assert '"section": "what-is-mbc"' in chosen.stdout.decode()
+    bad = run_cli("listen", "--input", str(path), "--engine", "vosk", "--model", str(tmp_path / "models"))
     assert bad.returncode == 4 and "not a vosk model folder" in bad.stderr.decode()
     assert "Traceback" not in bad.stderr.decode()
-    assert os.listdir(tmp_path) == ["ko.wav"]
+    assert sorted(os.listdir(tmp_path)) == ["models", "q.wav"]
+
+
+def test_doctor_says_a_model_for_another_language_will_not_be_used() -> None:
+    proc = run_cli("doctor", env={"VOICE_GUIDE_VOSK_MODEL": str(MODEL)})
+    vosk_line = next(line for line in proc.stdout.decode().splitlines() if " vosk " in f" {line} ")
+    assert vosk_line.startswith("--") and "not a model for the content's language" in vosk_line
+    assert "listen would use: pocketsphinx" in proc.stdout.decode()

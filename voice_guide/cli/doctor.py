@@ -74,14 +74,15 @@ def _pocketsphinx() -> str:
 
 
 def _vosk() -> str:
-    import vosk  # noqa: F401 - only checking that it imports
-
-    from voice_guide.engines.vosk_asr import ENV_MODEL, find_model
+    from voice_guide.content import load_library
+    from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model
+    from voice_guide.vocabulary import build_vocabulary
 
     model = find_model()
     if model is None:
         raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, models/<name>/)")
-    return f"model {model}"
+    check_model(model, build_vocabulary(load_library()))
+    return f"model {model} (it knows the content's words)"
 
 
 def _settings(path: str | None) -> str:

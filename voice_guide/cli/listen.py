@@ -20,7 +20,7 @@ from voice_guide.dialogue import Dialogue
 from voice_guide.earcons import EarconSettings, Earcons
 from voice_guide.endpoint import EndpointSettings
 from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
-from voice_guide.errors import AudioFormatError, DeviceError, VoiceGuideError
+from voice_guide.errors import AudioFormatError, ConfigError, DeviceError, ModelError, VoiceGuideError
 from voice_guide.loop import Loop, LoopSettings, Mode, Utterance
 from voice_guide.protocols import AudioSink
 from voice_guide.content import Library
@@ -199,6 +199,8 @@ class Session:
 def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
             extra_phrases: Sequence[str] = ()) -> Session:
     """Settings (file, then flags), content, devices (first: a missing one fails fast), engines."""
+    if args.no_speak and getattr(args, "output", None):
+        raise ConfigError("--output keeps the spoken replies, and --no-speak makes none; drop one of them")
     settings = load_settings(args.config).override(
         mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
@@ -263,9 +265,16 @@ def make_recognizer(settings: GuideSettings, library: Library, extra_phrases: Se
     """The chosen engine (or ``engine``), biased toward ``library``; one that fails mid-session hands
     over to the other engine (logged). A missing or broken model stops here, with the fix."""
     vocabulary = build_vocabulary(library, extra_commands=[settings.wake_phrase, *extra_phrases])
-    engine = engine or choose_engine(settings.engine, settings.model)
+    chosen = engine or choose_engine(settings.engine, settings.model)
     request = RecognizerRequest(vocabulary, settings.model)
-    primary = create_recognizer(engine, request)
+    try:
+        primary = create_recognizer(chosen, request)
+    except ModelError as exc:
+        if engine or settings.engine != "auto" or settings.model is not None or chosen != "vosk":
+            raise  # the engine or model was asked for: its error is the answer
+        _LOGGER.warning("%s; using pocketsphinx", exc)
+        chosen, primary = "pocketsphinx", create_recognizer("pocketsphinx", request)
+    engine = chosen
     others = [e for e in ("vosk", "pocketsphinx") if e != engine]
     return FallbackRecognizer(primary, [(name, _loader(name, request)) for name in others])
 

@@ -29,6 +29,9 @@ ENV_MODEL = "VOICE_GUIDE_VOSK_MODEL"
 DEFAULT_MODEL_NAME = "vosk-model-small-en-us-0.15"
 UNKNOWN = "[unk]"
 MODEL_PARTS = ("am", "conf")
+MIN_KNOWN_SHARE = 0.5
+"""A model that knows fewer of the content's words than this is for another language: everything
+said would come out as "[unk]", so it is refused instead of silently understanding nothing."""
 
 
 @dataclass(frozen=True)
@@ -78,22 +81,14 @@ class VoskRecognizer:
                  replies: Sequence[str] | None = None) -> None:
         """``phrases`` (else the vocabulary's) make the main grammar, ``replies`` (else the
         vocabulary's replies) the grammar while a clarification waits for its answer."""
-        try:
-            import vosk
-        except ImportError as exc:
-            raise EngineError("vosk is not installed; run 'pip install vosk'") from exc
-        self._vosk: Any = vosk
+        self._vosk: Any = _vosk()
         self.settings = settings or VoskSettings()
         path = Path(model_path)
-        if not is_model_folder(path):
-            raise ModelError(f"{path} is not a vosk model folder (needs am/ and conf/)")
-        vosk.SetLogLevel(-1)
-        try:
-            self._model = vosk.Model(str(path))
-        except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
-            raise ModelError(f"vosk could not load the model in {path} ({exc}); download it again") from exc
+        self._model = load_model(path)
         self.model_path = path
-        domain = self._grammar(phrases if phrases is not None else _phrases(vocabulary, self.settings))
+        domain = self._grammar(phrases if phrases is not None else grammar_phrases(vocabulary, self.settings))
+        if domain is not None:
+            check_language(self._model, path, domain)
         if replies is None and vocabulary is not None and vocabulary.replies:
             replies = vocabulary.replies
         self._main: Any = self._new_recognizer(domain)
@@ -157,7 +152,46 @@ class VoskRecognizer:
         self._rec = self._main = self._reply = None
 
 
-def _phrases(vocabulary: Vocabulary | None, settings: VoskSettings) -> list[str] | None:
+def _vosk() -> Any:
+    try:
+        import vosk
+    except ImportError as exc:
+        raise EngineError("vosk is not installed; run 'pip install vosk'") from exc
+    vosk.SetLogLevel(-1)
+    return vosk
+
+
+def load_model(path: Path) -> Any:
+    """The vosk model in ``path`` (never by language name: that may download or exit)."""
+    if not is_model_folder(path):
+        raise ModelError(f"{path} is not a vosk model folder (needs am/ and conf/)")
+    try:
+        return _vosk().Model(str(path))
+    except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
+        raise ModelError(f"vosk could not load the model in {path} ({exc}); download it again") from exc
+
+
+def check_model(path: Path, vocabulary: Vocabulary) -> None:
+    """Load the model in ``path`` and check that it can say the content's words (for ``doctor``)."""
+    check_language(load_model(path), path, grammar_phrases(vocabulary, VoskSettings()) or [])
+
+
+def known_words(model: Any, phrases: Sequence[str]) -> tuple[int, int]:
+    """How many of the distinct words in ``phrases`` the model's vocabulary has, and of how many."""
+    words = {w for p in phrases for w in p.split() if w != UNKNOWN}
+    return sum(1 for w in words if model.vosk_model_find_word(w) >= 0), len(words)
+
+
+def check_language(model: Any, path: Path, phrases: Sequence[str]) -> None:
+    """Refuse a model that cannot say most of the content's words (a model for another language)."""
+    known, total = known_words(model, phrases)
+    if total and known < MIN_KNOWN_SHARE * total:
+        raise ModelError(f"the vosk model in {path} knows only {known} of the {total} words the content uses, so it "
+                         "is not a model for the content's language; install an English one ('voice-guide model "
+                         "download') or use --engine pocketsphinx")
+
+
+def grammar_phrases(vocabulary: Vocabulary | None, settings: VoskSettings) -> list[str] | None:
     """The grammar: the content's and commands' phrases, then every single word the content, its
     synonyms and the safety triggers use (so none of them is unhearable, whatever the room), then
     safety and synonym phrases while there is room. Word stems ("suicid*") need a dictionary to be
