@@ -223,21 +223,44 @@ def test_no_command_prints_help() -> None:
     assert proc.returncode == 2 and "ask" in proc.stdout
 
 
-def test_a_stop_request_during_a_command_is_exit_143_and_the_callers_handler_is_back(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    """SIGTERM (``systemctl stop``, ``kill``) while a command runs takes Ctrl-C's way out: one line,
-    exit 143; ``main`` run in-process leaves the caller's own SIGTERM handler as it found it."""
+@pytest.mark.parametrize(("stop", "code"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_stop_request_during_a_command_takes_ctrl_cs_way_out_and_the_callers_handler_is_back(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stop: str, code: int) -> None:
+    """SIGTERM (``systemctl stop``, ``kill``) or SIGHUP (the terminal closed) while a command runs
+    takes Ctrl-C's way out: one line, exit 128 + the signal; ``main`` run in-process leaves the
+    caller's own handler as it found it."""
     import os
     import signal
 
     from voice_guide.cli import ask
 
+    signum = getattr(signal, stop)
+
     def stopped_while_answering(args: object) -> int:
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signum)
         raise AssertionError("the stop request was not acted on")
 
     monkeypatch.setattr(ask, "run_topics", stopped_while_answering)
-    callers = signal.getsignal(signal.SIGTERM)
-    assert main(["topics"]) == 143
+    callers = signal.getsignal(signum)
+    assert main(["topics"]) == code
     assert capsys.readouterr().err.strip() == "voice-guide: stopped"
-    assert signal.getsignal(signal.SIGTERM) is callers
+    assert signal.getsignal(signum) is callers
+
+
+def test_a_closed_standard_input_reads_as_empty() -> None:
+    import os
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "voice_guide", "listen", "--input", "-", "--json", "--no-speak"],
+                          capture_output=True, text=True, preexec_fn=lambda: os.close(0), timeout=120)
+    assert proc.returncode == 2 and "nothing came in on standard input" in proc.stderr
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["listen", "radio"])
+def test_output_with_no_speak_is_refused_not_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code = main([command, "--input", str(tmp_path / "q.wav"), "--no-speak", "--output", str(tmp_path / "r.wav")])
+    err = capsys.readouterr().err
+    assert code != 0 and "drop one of them" in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []

@@ -62,3 +62,8 @@ class Terminated(KeyboardInterrupt):
     """A stop request (SIGTERM: a service manager stopping the kiosk, ``kill``). Raised from the
     signal handler so it takes the same way out as Ctrl-C: every clean-up runs, every output kept
     so far is finished, and child processes are stopped."""
+
+
+class HungUp(Terminated):
+    """SIGHUP (the terminal closed, the session ended) outside the live loop: taken as a stop, the
+    same way out as SIGTERM (a live ``listen`` or ``radio`` takes it as a content reload instead)."""

@@ -1,4 +1,5 @@
-"""Stop signals (Ctrl-C's SIGINT, a service manager's SIGTERM) held off while a step must not be cut.
+"""Stop signals (Ctrl-C's SIGINT, a service manager's SIGTERM, a closed terminal's SIGHUP) held off while
+a step must not be cut.
 
 A signal mask alone does not do it in a process with other threads (a progress bar's, a speech
 renderer's): the kernel hands the signal to a thread that does not block it, and Python then runs the
@@ -13,7 +14,7 @@ import threading
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 @contextmanager

@@ -118,7 +118,7 @@ def test_the_same_script_renders_with_piper(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed, so pyttsx3 cannot speak")
-@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["Ctrl-C", "stop request"])
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"], ids=["Ctrl-C", "stop request", "terminal closed"])
 @pytest.mark.parametrize("to_group", [False, True], ids=["main process", "process group"])
 def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_path: Path, to_group: bool, stop: str) -> None:
     """Ctrl-C, or a stop request (SIGTERM, from a service manager or ``kill``), reaches the main

@@ -55,7 +55,7 @@ def test_raw_pcm_on_stdin(wav: Any) -> None:
     assert [r["section"] for r in results] == ["common-sites"]
 
 
-@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"], ids=["Ctrl-C", "stop request"])
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM", "SIGHUP"], ids=["Ctrl-C", "stop request", "terminal closed"])
 def test_a_stop_keeps_the_replies_so_far_and_leaves_nothing_half_written(tmp_path: Path, stop: str) -> None:
     """Ctrl-C, or a service manager's stop (SIGTERM), while the guide waits for the next question:
     the replies spoken so far are finished into --output, no temporary file or child process stays."""

@@ -11,7 +11,7 @@ import sys
 from typing import Callable, NoReturn, Sequence
 
 from voice_guide import __version__
-from voice_guide.errors import Terminated, VoiceGuideError
+from voice_guide.errors import HungUp, Terminated, VoiceGuideError
 from voice_guide.stop_signals import handled
 
 COMMAND_MODULES = ("ask", "listen", "radio", "episode", "content", "demo", "config", "doctor", "model")
@@ -77,10 +77,18 @@ def _terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
+def _hung_up(signum: int, frame: object) -> None:
+    """SIGHUP (the terminal closed) takes the same way out: replies so far kept, no temporary file or
+    worker left. A live ``listen`` or ``radio`` takes it as a content reload instead, while it runs."""
+    raise HungUp
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # closed by the caller ('>&-'): what would go there is dropped
             setattr(sys, name, open(os.devnull, "w"))
+    if sys.stdin is None:  # closed by the caller ('<&-'): it reads as empty
+        sys.stdin = open(os.devnull)
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
@@ -97,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        with handled(signal.SIGTERM, _terminated):  # in the main thread; the caller's handler is back afterwards
+        # In the main thread; the caller's handlers are back afterwards.
+        with handled(signal.SIGTERM, _terminated), handled(signal.SIGHUP, _hung_up):
             return _run(handler, args)
     except KeyboardInterrupt as exc:  # a stop in the last instant, after the command's own way out
         return _stopped_code(exc)
@@ -105,6 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _stopped_code(exc: KeyboardInterrupt) -> int:
     """The shell's code for a command ended by a signal: 128 + SIGTERM's 15, or + SIGINT's 2."""
+    if isinstance(exc, HungUp):
+        return 129
     return 143 if isinstance(exc, Terminated) else 130
 
 
