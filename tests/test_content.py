@@ -114,6 +114,16 @@ def error_of(tmp_path: Path, text: str) -> ContentError:
     return info.value
 
 
+def test_an_answer_written_as_one_text_is_one_chunk(tmp_path: Path) -> None:
+    library = build_library([load_pack(write(tmp_path, VALID.replace("answer: [Alpha answer.]", "answer: Alpha answer.")))])
+    assert library.section("alpha").answer == ("Alpha answer.",)
+
+
+def test_a_word_an_answer_adds_is_allowed_once_an_edit_names_it(tmp_path: Path) -> None:
+    added = VALID.replace("    answer: [Alpha answer.]\n", '    answer: ["Alpha answer, in short."]\n    edits: [Adds short.]\n')
+    assert build_library([load_pack(write(tmp_path, added))]).section("alpha").answer == ("Alpha answer, in short.",)
+
+
 def test_valid_pack_loads(tmp_path: Path) -> None:
     library = build_library([load_pack(write(tmp_path, VALID))])
     assert [s.id for s in library.sections] == ["alpha", "beta"]
@@ -129,6 +139,9 @@ def test_valid_pack_loads(tmp_path: Path) -> None:
         ("    related: [beta]\n", "    related: [gamma]\n", 12, "unknown section 'gamma'"),
         ("    answer: [Alpha answer.]\n", "    answer: []\n", 14, "empty answer"),
         ("    answer: [Alpha answer.]\n", "    answer: [" + "word " * 41 + "]\n", 14, "41 words"),
+        ("    answer: [Alpha answer.]\n", "    answer: [Alpha answer. Stop your chemo and take ten aspirin a day.]\n", 14,
+         "the answer says stop, chemo, take, ten, aspirin, day, which its source does not"),
+        ("    answer: [Alpha answer.]\n", "    answer: [42]\n", 14, "answer item 1 must be non-empty text"),
         ("    examples: [a1, a2, a3, a4, a5, a6, a7, a8]\n", "    examples: [a1, a2]\n", 16, "at least 8"),
         ("  language: en\n", "  language: en\n  language: fr\n", 6, "duplicate key 'language'"),
         ("    crisis: Call or text 988.\n", "    crisis: [unclosed\n", 11, "YAML syntax"),
@@ -171,3 +184,8 @@ def test_extra_pack_clashing_with_builtin_ids_is_rejected(tmp_path: Path) -> Non
     path = write(tmp_path, clash)
     with pytest.raises(ContentError, match="duplicate section id 'diagnosis'"):
         load_library([path])
+
+
+def test_a_file_that_never_ends_is_refused_before_it_fills_the_memory() -> None:
+    with pytest.raises(ContentError, match="larger than 16 MB"):
+        load_pack("/dev/zero")

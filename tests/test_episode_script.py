@@ -163,7 +163,7 @@ sections:
   - id: tiredness
     title: Why am I so tired?
     answer: ["Tiredness is common. Rest when you need to.", "Short walks may help some people."]
-    source: Tiredness is common.
+    source: Tiredness is common. Rest when you need to. Short walks may help some people.
     examples: [why am i tired, i feel exhausted all day, is it normal to be so tired, tired all the time,
       how do i get more energy, why do i have no energy, what helps with tiredness, so worn out]
     keywords: [tired, tiredness, energy]

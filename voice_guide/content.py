@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from voice_guide.errors import ContentError
+from voice_guide.text import STOPWORDS, clean
 from voice_guide.yaml_lines import LineDict, LineList, line_of, load_yaml
 
 FIRST_CHUNK_MAX_WORDS = 40
@@ -129,9 +130,11 @@ def _section(raw: Any, path: str, line: int | None, pack_id: str) -> Section:
         raise ContentError(path, line_of(data, "id"), f"section id '{sid}' must be lowercase words joined by '-'")
     where = f"section '{sid}'"
     answer = data["answer"]
-    if isinstance(answer, str):
+    if isinstance(answer, str):  # one chunk, written without the list
         answer = LineList([answer])
-    if not isinstance(answer, list) or not answer or not all(isinstance(a, str) and a.strip() for a in answer):
+        answer.line = line_of(data, "answer") or 0
+        answer.item_lines = [answer.line]
+    if answer is None or answer == [] or (isinstance(answer, list) and all(isinstance(a, str) and not a.strip() for a in answer)):
         raise ContentError(path, line_of(data, "answer"), f"{where}: empty answer; give at least one spoken chunk")
     chunks = _text_list(answer, path, line_of(data, "answer"), f"{where} answer")
     words = len(chunks[0].split())
@@ -145,18 +148,33 @@ def _section(raw: Any, path: str, line: int | None, pack_id: str) -> Section:
     if len(examples) < MIN_EXAMPLES:
         raise ContentError(path, line_of(data, "examples"), f"{where}: {len(examples)} examples; give at least {MIN_EXAMPLES} varied phrasings")
     related = _text_list(data.get("related", LineList()), path, line_of(data, "related"), f"{where} related", allow_empty=True)
+    source = _text(data["source"], path, line_of(data, "source"), f"{where} source")
+    edits = _text_list(data.get("edits", LineList()), path, line_of(data, "edits"), f"{where} edits", allow_empty=True)
+    unsourced = unsourced_words(chunks, source, edits)
+    if unsourced:
+        raise ContentError(path, line_of(data, "answer"), f"{where}: the answer says {', '.join(unsourced[:8])}, which "
+                           "its source does not; an answer may only restate its source (name a word an edit adds in 'edits')")
     return Section(
         id=sid,
         title=_text(data["title"], path, line_of(data, "title"), f"{where} title"),
         answer=chunks,
-        source=_text(data["source"], path, line_of(data, "source"), f"{where} source"),
+        source=source,
         examples=examples,
         keywords=_text_list(data["keywords"], path, line_of(data, "keywords"), f"{where} keywords"),
         related=related,
-        edits=_text_list(data.get("edits", LineList()), path, line_of(data, "edits"), f"{where} edits", allow_empty=True),
+        edits=edits,
         pack_id=pack_id,
         line=data.line,
     )
+
+
+def unsourced_words(answer: Sequence[str], source: str, edits: Sequence[str]) -> list[str]:
+    """Words an answer says that neither its source nor a listed edit does, in the order said.
+    Joining words ("the", "is", "and") are free; anything else, a medical word above all, must come
+    from the source: only the content speaks medicine, and only as its source says it."""
+    allowed = set(clean(source).split()) | {w for e in edits for w in clean(e).split()} | STOPWORDS
+    said = [w for chunk in answer for w in clean(chunk).split()]
+    return list(dict.fromkeys(w for w in said if w not in allowed))
 
 
 def parse_pack(raw: Any, path: str) -> Pack:

@@ -60,10 +60,19 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)  # type: ignore[arg-type]
 
 
+MAX_YAML_BYTES = 16 * 1024 * 1024
+"""Far above any content pack or settings file (a 3,000-section pack is a few MB): a bigger file, or a
+device that never ends (/dev/zero), is refused before it fills the memory."""
+
+
 def load_yaml(path: Path) -> Any:
     """Parse one YAML file into LineDict/LineList values; syntax errors become ContentError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_YAML_BYTES + 1)
+        if len(data) > MAX_YAML_BYTES:
+            raise ContentError(str(path), None, f"larger than {MAX_YAML_BYTES // 2**20} MB; is this the right file?")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ContentError(str(path), None, "no such file; check the path") from None
     except UnicodeDecodeError as exc:
