@@ -80,3 +80,16 @@ def test_missing_folder_says_how_to_build(tmp_path: Path) -> None:
         load_episodes(tmp_path / "none")
     with pytest.raises(ConfigError, match="episode build"):
         load_episodes(tmp_path)
+
+
+@pytest.mark.parametrize("start", ['"nan"', "NaN", '"inf"', "-Infinity", "-5", "1e308", "3600"])
+def test_a_chapter_that_starts_at_no_time_in_the_episode_is_refused_on_loading(tmp_path: Path, start: str) -> None:
+    folder = tmp_path / "ep"
+    folder.mkdir()
+    write_wav(folder / "episode.wav", Clip(float_to_pcm(np.zeros(44100, dtype=np.float32)), 44100))
+    (folder / "chapters.json").write_text('{"chapters": [{"startTime": 0, "title": "Start"}, '
+                                          f'{{"startTime": {start}, "title": "Broken"}}]}}')
+    with pytest.raises(ConfigError, match=r"ep/chapters.json: .*; rebuild the episode"):
+        load_episodes(tmp_path)
+    (folder / "chapters.json").write_text('{"chapters": [{"startTime": 0}, {"startTime": 1.0, "title": "Last"}]}')
+    assert load_episodes(tmp_path)[0].chapters[1].start_s == 1.0  # a chapter at the very end is fine

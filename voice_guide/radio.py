@@ -7,9 +7,10 @@ when a visitor asks something and resumes a little before where it stopped.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, read_wav
 from voice_guide.errors import ConfigError
@@ -19,6 +20,8 @@ RADIO_RATE = 22050
 """Radio audio is played as mono at this rate (speech episodes need no more)."""
 PREVIOUS_RESTARTS_S = 3.0
 """"Previous chapter" within this many seconds of a chapter start goes to the one before; later, to its start."""
+CHAPTER_END_SLACK_S = 0.5
+"""A chapter may start this much after the end of the episode's audio (rounding), no more."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def load_episode(folder: Path) -> Episode:
             raise ConfigError(f"{folder}: no {needed.name}; rebuild it with 'voice-guide episode build --out {folder.parent}'")
     try:
         chapters_data = json.loads(chapters_file.read_text(encoding="utf-8"))
-        chapters = tuple(Chapter(float(c["startTime"]), str(c.get("title", ""))) for c in chapters_data["chapters"])
+        chapters = tuple(_chapter(c) for c in chapters_data["chapters"])
     except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
         raise ConfigError(f"{chapters_file}: unreadable chapters ({exc}); rebuild the episode") from exc
     try:
@@ -64,13 +67,30 @@ def load_episode(folder: Path) -> Episode:
             raise ValueError("not a JSON object")
     except (json.JSONDecodeError, ValueError) as exc:
         raise ConfigError(f"{meta_file}: unreadable episode details ({exc}); rebuild the episode") from exc
+    audio = read_wav(wav, rate=RADIO_RATE)
+    _check_within(chapters, audio.seconds, chapters_file)
     return Episode(
         slug=folder.name,
         title=str(meta.get("title") or chapters_data.get("title") or folder.name),
         description=str(meta.get("description", "")),
-        audio=read_wav(wav, rate=RADIO_RATE),
+        audio=audio,
         chapters=chapters or (Chapter(0.0, folder.name),),
     )
+
+
+def _chapter(entry: dict[str, Any]) -> Chapter:
+    """One entry of chapters.json; a start that is no time (NaN, infinite, negative) is a ValueError."""
+    start = float(entry["startTime"])
+    if not math.isfinite(start) or start < 0:
+        raise ValueError(f"chapter start {entry['startTime']!r} is not a time")
+    return Chapter(start, str(entry.get("title", "")))
+
+
+def _check_within(chapters: Sequence[Chapter], seconds: float, chapters_file: Path) -> None:
+    for chapter in chapters:
+        if chapter.start_s > seconds + CHAPTER_END_SLACK_S:
+            raise ConfigError(f"{chapters_file}: chapter '{chapter.title}' starts at {chapter.start_s:.6g} s, after the "
+                              f"end of the {seconds:.0f} s episode; rebuild the episode")
 
 
 def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Episode]:
