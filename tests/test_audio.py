@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 import struct
+import tracemalloc
 import wave
 from pathlib import Path
 
@@ -13,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voice_guide.audio import RATE, float_to_pcm, AudioChunk, Clip, chunk_stream, dithered, piped_audio, read_wav, resample, rms_dbfs, silence, wav_bytes
+from voice_guide.audio import RATE, float_to_pcm, AudioChunk, Clip, chunk_stream, dithered, piped_audio, read_wav, rms_dbfs, silence, wav_bytes
+from voice_guide.resampling import resample
 from voice_guide.errors import AudioFormatError
 
 
@@ -199,3 +201,67 @@ def test_a_live_wav_stream_of_unknown_length_is_streamed_when_it_needs_no_conver
         piped_audio(io.BytesIO(header(8000, 8, 0x7FFFFFFF) + samples))  # arecord's default, 8 kHz 8-bit
     with pytest.raises(AudioFormatError, match="standard input: not a PCM WAV stream"):
         piped_audio(io.BytesIO(b"RIFF\0\0\0\0WAVEjunk"))
+
+
+@pytest.mark.parametrize("rate", [8000, 22050, 44100, 48000, 96000])
+@pytest.mark.parametrize("channels", [1, 2])
+@pytest.mark.parametrize("block", [998, 1 << 18])
+def test_reading_block_by_block_gives_what_resampling_the_whole_file_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rate: int, channels: int, block: int) -> None:
+    noise = np.random.default_rng(rate + channels).uniform(-0.5, 0.5, (int(rate * 0.3) + 7, channels))
+    path = tmp_path / "n.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((noise * 32767).astype("<i2").tobytes())
+    whole = float_to_pcm(resample((noise * 32767).astype("<i2").astype(np.float32).mean(axis=1) / 32768, rate, RATE))
+    monkeypatch.setattr("voice_guide.audio._BLOCK_BYTES", block)  # 998: block edges fall inside frames
+    assert read_wav(path).audio == whole
+
+
+def test_a_long_file_is_read_in_the_memory_of_its_result(tmp_path: Path) -> None:
+    rate, seconds = 48_000, 60
+    x = (0.3 * np.sin(np.arange(rate * seconds) / 7) * 32767).astype("<i2")
+    path = tmp_path / "long.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(np.repeat(x[:, None], 2, axis=1).tobytes())  # 11.5 MB; 1.9 MB at 16 kHz mono
+    del x
+    tracemalloc.start()
+    try:
+        clip = read_wav(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert abs(clip.seconds - seconds) < 0.01
+    assert peak < len(clip.audio) + 8_000_000, f"{peak / 1e6:.0f} MB to read {len(clip.audio) / 1e6:.1f} MB of audio"
+
+
+@pytest.mark.parametrize("rate", [1, 999, 384_001, 0xFFFFFFFF])
+def test_an_implausible_sample_rate_is_refused(tmp_path: Path, rate: int) -> None:
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, (2 * rate) & 0xFFFFFFFF, 2, 16)
+    (tmp_path / "r.wav").write_bytes(riff(fmt, b"\x10\x00" * 50_000))
+    with pytest.raises(AudioFormatError, match=f"r.wav: not a PCM WAV file .*{rate} Hz"):
+        read_wav(tmp_path / "r.wav")
+    with pytest.raises(AudioFormatError, match=f"standard input: not a PCM WAV stream .*{rate} Hz"):
+        piped_audio(io.BytesIO(riff(fmt, b"\x10\x00" * 50_000)))
+
+
+def test_the_highest_plausible_sample_rate_is_read(tmp_path: Path) -> None:
+    rate = 384_000
+    (tmp_path / "r.wav").write_bytes(riff(struct.pack("<HHIIHH", 1, 1, rate, 2 * rate, 2, 16), b"\x10\x00" * rate))
+    assert abs(read_wav(tmp_path / "r.wav").seconds - 1.0) < 1e-3
+
+
+@pytest.mark.parametrize("declared", [0, 0x7FFFFFFF, 0xFFFFFFFF, 3200])
+def test_a_piped_wav_with_no_audio_is_refused_as_the_same_file_is(declared: int) -> None:
+    fmt = struct.pack("<HHIIHH", 1, 1, RATE, 2 * RATE, 2, 16)
+    empty = riff(fmt, b"", extra_chunk=False)
+    empty = empty[:-4] + struct.pack("<I", declared)  # what a recorder that wrote nothing leaves
+    with pytest.raises(AudioFormatError, match="standard input: the WAV stream has no audio"):
+        piped_audio(io.BytesIO(empty))
+    one_sample = b"".join(c.audio for c in piped_audio(io.BytesIO(empty + b"\x01\x00")))
+    assert one_sample == b"\x01\x00"

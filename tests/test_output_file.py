@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import wave
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +194,50 @@ def test_an_interrupted_swap_puts_the_old_folder_back(tmp_path: Path, monkeypatc
     monkeypatch.undo()
     assert (folder / "episode.mp3").read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["ep"]
+
+
+class FullDisk(io.FileIO):
+    """A file on a disk with room for ``room`` bytes: then every write fails as a full disk's does."""
+
+    room = 0
+
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> type[FullDisk]:
+    import voice_guide.output_file as output_file
+
+    monkeypatch.setattr(output_file.os, "fdopen", lambda fd, mode: io.BufferedWriter(FullDisk(fd, "wb")))
+    return FullDisk
+
+
+@pytest.mark.parametrize("when", ["playing", "closing"])
+def test_a_full_disk_leaves_the_old_file_and_no_temporary_file(tmp_path: Path, full_disk: type[FullDisk],
+                                                                when: str) -> None:
+    path = tmp_path / "reply.wav"
+    path.write_bytes(b"old replies")
+    sink = WavFileSink(path)
+    with pytest.raises(OSError, match="No space left on device") as info:
+        if when == "playing":
+            full_disk.room = 20_000
+            sink.play([SPEECH] * 10)
+        else:  # one reply fits in the write buffer: the disk is found full when the file is finished
+            full_disk.room = 100
+            assert sink.play([SPEECH]) is True
+            sink.close()
+    assert list(tmp_path.iterdir()) == [path] and path.read_bytes() == b"old replies"
+    assert info.value.filename == str(path), "the error names the file, not the temporary one"
+    sink.close()  # the session's own close afterwards: nothing more to do, no second error
+    assert list(tmp_path.iterdir()) == [path] and path.read_bytes() == b"old replies"
+
+
+def test_a_discarded_file_that_cannot_be_flushed_still_leaves_nothing(tmp_path: Path, full_disk: type[FullDisk]) -> None:
+    full_disk.room = 0
+    out = ReplacingFile(tmp_path / "script.json")
+    out.stream.write(b"{}")  # buffered: the disk is full when it is flushed
+    out.discard()
+    assert list(tmp_path.iterdir()) == []

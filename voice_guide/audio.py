@@ -15,6 +15,7 @@ from typing import BinaryIO, Iterator, Protocol
 import numpy as np
 
 from voice_guide.errors import AudioFormatError
+from voice_guide.resampling import StreamResampler, resample
 
 
 class AudioTooLongError(AudioFormatError):
@@ -29,6 +30,11 @@ CHUNK_MS = 80
 """Default chunk length: short enough to honour a stop between chunks."""
 MAX_WAV_SECONDS = 4 * 3600
 """Longest input file accepted (the soak day is streamed, not read whole)."""
+MAX_WAV_RATE = 384_000
+"""Highest sample rate accepted: a header declaring more is broken, not a recording."""
+_BLOCK_BYTES = 1 << 18
+"""A WAV file is decoded and resampled this many bytes at a time, so reading it takes the memory
+of its 16 kHz result and one block, not of the file."""
 
 
 @dataclass(frozen=True)
@@ -97,22 +103,6 @@ def float_to_pcm(samples: np.ndarray) -> bytes:
     return (clipped * 32768.0).round().astype("<i2").tobytes()
 
 
-def resample(samples: np.ndarray, src_rate: int, dst_rate: int) -> np.ndarray:
-    """Band-limited resampling (windowed-sinc low-pass, then linear interpolation)."""
-    if src_rate == dst_rate or samples.size == 0:
-        return samples.astype(np.float32)
-    if dst_rate < src_rate:
-        cutoff = 0.45 * dst_rate / src_rate
-        taps = np.arange(-32, 33)
-        kernel = 2 * cutoff * np.sinc(2 * cutoff * taps) * np.hamming(taps.size)
-        kernel /= kernel.sum()
-        samples = np.convolve(samples, kernel, mode="same")
-    duration = samples.size / src_rate
-    count = int(round(duration * dst_rate))
-    positions = np.arange(count) * (src_rate / dst_rate)
-    return np.interp(positions, np.arange(samples.size), samples).astype(np.float32)
-
-
 _PCM, _FLOAT, _EXTENSIBLE = 1, 3, 0xFFFE
 
 
@@ -124,14 +114,23 @@ class _Format:
     width: int
 
 
+def _check_encoding(fmt: _Format) -> None:
+    """Raise unless :func:`_decode_frames` can decode ``fmt``."""
+    if fmt.code == _FLOAT and fmt.width in (4, 8):
+        return
+    if fmt.code != _PCM:
+        raise AudioFormatError(f"unsupported WAV encoding {fmt.code}; use PCM or float WAV")
+    if fmt.width > 4:
+        raise AudioFormatError(f"unsupported sample width {fmt.width} bytes; use 8, 16, 24 or 32-bit PCM WAV")
+
+
 def _decode_frames(frames: bytes, fmt: _Format) -> np.ndarray:
+    """The whole frames in ``frames`` (of a format :func:`_check_encoding` accepts), as mono float32."""
     width, channels = fmt.width, fmt.channels
     frames = frames[: len(frames) - len(frames) % (width * channels)]
-    if fmt.code == _FLOAT and width in (4, 8):
+    if fmt.code == _FLOAT:
         data = np.frombuffer(frames, dtype="<f4" if width == 4 else "<f8").astype(np.float32)
         data = np.nan_to_num(np.clip(data, -1.0, 1.0))
-    elif fmt.code != _PCM:
-        raise AudioFormatError(f"unsupported WAV encoding {fmt.code}; use PCM or float WAV")
     elif width == 1:
         data = (np.frombuffer(frames, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
     elif width == 2:
@@ -141,10 +140,8 @@ def _decode_frames(frames: bytes, fmt: _Format) -> np.ndarray:
         ints = (raw[:, 0].astype(np.int32) | (raw[:, 1].astype(np.int32) << 8) | (raw[:, 2].astype(np.int32) << 16))
         ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints)
         data = ints.astype(np.float32) / float(1 << 23)
-    elif width == 4:
-        data = np.frombuffer(frames, dtype="<i4").astype(np.float32) / float(1 << 31)
     else:
-        raise AudioFormatError(f"unsupported sample width {width} bytes; use 8, 16, 24 or 32-bit PCM WAV")
+        data = np.frombuffer(frames, dtype="<i4").astype(np.float32) / float(1 << 31)
     return data.reshape(-1, channels).mean(axis=1)
 
 
@@ -154,7 +151,7 @@ def _parse_fmt(body: bytes) -> _Format:
     code, channels, rate, _, _, bits = struct.unpack("<HHIIHH", body[:16])
     if code == _EXTENSIBLE and len(body) >= 26:
         code = struct.unpack("<H", body[24:26])[0]
-    if channels < 1 or rate < 1000 or bits < 8 or bits % 8:
+    if channels < 1 or not 1000 <= rate <= MAX_WAV_RATE or bits < 8 or bits % 8:
         raise AudioFormatError(f"not a usable WAV ({channels} channels, {rate} Hz, {bits} bits)")
     return _Format(code, channels, rate, bits // 8)
 
@@ -187,46 +184,85 @@ def _read_header(stream: _Readable) -> tuple[_Format, int]:
                 raise AudioFormatError("the WAV file ends inside a chunk")
 
 
-def _read_riff(stream: _Readable, max_seconds: float) -> tuple[_Format, bytes]:
-    """The format and the sample bytes of a RIFF/WAVE stream."""
-    fmt, size = _read_header(stream)
-    limit = int(max_seconds * fmt.rate) * fmt.width * fmt.channels
-    if size != 0xFFFFFFFF and size > limit:
+class _NotWav(AudioFormatError):
+    """A stream whose header is no usable WAV header."""
+
+
+def _byte_limit(fmt: _Format, max_seconds: float) -> int:
+    """The bytes of samples in ``max_seconds`` of ``fmt``."""
+    return int(max_seconds * fmt.rate) * fmt.width * fmt.channels
+
+
+def _read_wav_header(stream: _Readable, max_seconds: float) -> tuple[_Format, int]:
+    """The format of a RIFF/WAVE stream and its data chunk's declared size, once it is known that
+    the samples can be decoded and are not declared longer than ``max_seconds``."""
+    try:
+        fmt, size = _read_header(stream)
+    except AudioFormatError as exc:
+        raise _NotWav(str(exc)) from exc
+    if size != 0xFFFFFFFF and size > _byte_limit(fmt, max_seconds):
         raise AudioTooLongError(f"{size / (fmt.rate * fmt.width * fmt.channels) / 3600:.1f} h is longer "
                                 f"than the {max_seconds / 3600:.0f} h limit; split it first")
-    data = stream.read(min(size, limit + 1))  # a truncated file gives what is there
-    if len(data) > limit:
-        raise AudioTooLongError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
-    return fmt, data
+    _check_encoding(fmt)
+    return fmt, size
+
+
+def _frame_blocks(stream: _Readable, fmt: _Format, size: int, max_seconds: float) -> Iterator[bytes]:
+    """The ``size`` bytes of samples that follow (what is there, if the stream ends first) in blocks
+    of whole frames; more than ``max_seconds`` of them is refused."""
+    frame, limit = fmt.width * fmt.channels, _byte_limit(fmt, max_seconds)
+    step, left = max(1, _BLOCK_BYTES // frame) * frame, min(size, limit + 1)
+    pending = b""
+    while left > 0:
+        block = stream.read(min(step, left))
+        if not block:
+            break
+        left -= len(block)
+        if left == 0 and size > limit:  # a length the header did not say (0xFFFFFFFF) and too long
+            raise AudioTooLongError(f"longer than the {max_seconds / 3600:.0f} h limit; split it first")
+        pending += block
+        whole = len(pending) - len(pending) % frame
+        if whole:
+            yield pending[:whole]
+            pending = pending[whole:]
+
+
+def _read_clip(stream: _Readable, rate: int, max_seconds: float) -> Clip:
+    """A WAV stream decoded and resampled block by block into a mono clip at ``rate``."""
+    fmt, size = _read_wav_header(stream, max_seconds)
+    resampler = StreamResampler(fmt.rate, rate)
+    out = io.BytesIO()  # grows in place, and its bytes become the clip's without a copy
+    frames = 0
+    for block in _frame_blocks(stream, fmt, size, max_seconds):
+        samples = _decode_frames(block, fmt)
+        frames += samples.size
+        out.write(float_to_pcm(resampler.push(samples)))
+    if frames == 0:
+        raise AudioFormatError("the WAV file has no audio")
+    out.write(float_to_pcm(resampler.finish()))
+    return Clip(out.getvalue(), rate)
 
 
 def read_wav(source: str | Path | _Readable, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS,
              name: str | None = None) -> Clip:
-    """Read a WAV (PCM 8-32 bit, float, extensible; any rate and channels) as a mono clip at ``rate``."""
+    """Read a WAV (PCM 8-32 bit, float, extensible; any rate and channels) as a mono clip at ``rate``,
+    in the memory of the clip and one block (see :data:`_BLOCK_BYTES`)."""
     name = name or (str(source) if isinstance(source, (str, Path)) else "<stream>")
     try:
         if isinstance(source, (str, Path)):
             with open(source, "rb") as stream:
-                fmt, data = _read_riff(stream, max_seconds)
-        else:
-            fmt, data = _read_riff(source, max_seconds)
+                return _read_clip(stream, rate, max_seconds)
+        return _read_clip(source, rate, max_seconds)
     except FileNotFoundError as exc:
         raise AudioFormatError(f"{name}: no such file; check the path") from exc
     except IsADirectoryError as exc:
         raise AudioFormatError(f"{name}: is a folder, not a WAV file") from exc
-    except AudioTooLongError as exc:
-        raise AudioFormatError(f"{name}: {exc}") from exc
-    except AudioFormatError as exc:
+    except _NotWav as exc:
         raise AudioFormatError(f"{name}: not a PCM WAV file ({exc}); convert it, e.g. 'sox in.mp3 -r 16000 -c 1 out.wav'") from exc
+    except AudioFormatError as exc:
+        raise AudioFormatError(f"{name}: {exc}") from exc
     except OSError as exc:
         raise AudioFormatError(f"{name}: cannot read ({exc.strerror})") from exc
-    if len(data) < fmt.width * fmt.channels:
-        raise AudioFormatError(f"{name}: the WAV file has no audio")
-    try:
-        mono = _decode_frames(data, fmt)
-    except AudioFormatError as exc:
-        raise AudioFormatError(f"{name}: {exc}") from exc
-    return Clip(float_to_pcm(resample(mono, fmt.rate, rate)), rate)
 
 
 def wav_bytes(clip: Clip) -> bytes:
@@ -267,7 +303,11 @@ def piped_audio(stream: BinaryIO, rate: int = RATE) -> Iterator[AudioChunk]:
     except AudioFormatError as exc:
         raise AudioFormatError(f"{STDIN}: not a PCM WAV stream ({exc})") from exc
     if fmt == _Format(_PCM, 1, rate, WIDTH):
-        return chunk_stream(stream if size in _UNKNOWN_LENGTHS else _Limited(stream, size), rate)
+        body = stream if size in _UNKNOWN_LENGTHS else _Limited(stream, size)
+        first = body.read(WIDTH)  # waits for the first sample, as a file is read before it is heard
+        if len(first) < WIDTH:
+            raise AudioFormatError(f"{STDIN}: the WAV stream has no audio; pipe a recording with sound in it")
+        return chunk_stream(body, rate, start=first)
     if size in _UNKNOWN_LENGTHS:
         raise AudioFormatError(f"{STDIN}: a WAV stream of unknown length must be {rate} Hz mono 16-bit, "
                                f"e.g. 'arecord -f S16_LE -r {rate} -c 1'")

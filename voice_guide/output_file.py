@@ -113,10 +113,24 @@ class ReplacingFile:
             self.discard()
 
     def discard(self) -> None:
-        self.stream.close()
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None
+        """Drop what was written; the target stays as it was. A stream whose last bytes cannot be
+        written (a full disk) cannot be closed cleanly: it is dropped all the same."""
+        try:
+            self.stream.close()
+        except OSError:
+            pass  # what could not be written is being thrown away
+        finally:
+            if self._temp is not None:
+                self._temp.unlink(missing_ok=True)
+                self._temp = None
+
+
+def write_error(exc: OSError, target: Path) -> OSError:
+    """``exc`` (a full disk, an I/O error) naming ``target``, not a temporary file or none: the one
+    line the CLI prints says which file could not be written."""
+    if exc.errno is None:
+        return OSError(f"{exc}: {target}")
+    return OSError(exc.errno, exc.strerror, str(target))
 
 
 @contextmanager

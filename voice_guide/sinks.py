@@ -7,8 +7,9 @@ import wave
 from pathlib import Path
 from typing import Iterable
 
-from voice_guide.audio import WIDTH, AudioChunk, resample, pcm_to_float, float_to_pcm
-from voice_guide.output_file import ReplacingFile, writable_path
+from voice_guide.audio import WIDTH, AudioChunk, float_to_pcm, pcm_to_float
+from voice_guide.resampling import resample
+from voice_guide.output_file import ReplacingFile, writable_path, write_error
 from voice_guide.stop_signals import stops_held
 
 
@@ -41,7 +42,11 @@ class WavFileSink:
             if stop is not None and stop.is_set():
                 return False
             pcm = chunk.audio if chunk.rate == self.rate else float_to_pcm(resample(pcm_to_float(chunk.audio), chunk.rate, self.rate))
-            wav.writeframes(pcm)
+            try:
+                wav.writeframes(pcm)
+            except OSError as exc:  # a full disk: the file so far is dropped, a file already there stays
+                self._abandon()
+                raise write_error(exc, self.path) from exc
             self.seconds += len(pcm) / WIDTH / self.rate
         return True
 
@@ -60,13 +65,27 @@ class WavFileSink:
         assert file is not None
         try:
             wav.close()
+            if keep_old:
+                file.discard()
+            else:
+                file.commit()
+        except OSError as exc:
+            file.discard()
+            raise write_error(exc, self.path) from exc
         except BaseException:
             file.discard()
             raise
-        if keep_old:
-            file.discard()
-        else:
-            file.commit()
+
+    def _abandon(self) -> None:
+        """Drop the file being written (it can no longer be finished) and close for good."""
+        self._closed = True
+        if self._wav is not None:
+            try:
+                self._wav.close()  # patches the header: fails again, but leaves nothing to do when collected
+            except (OSError, ValueError):
+                pass
+        if self._file is not None:
+            self._file.discard()
 
 
 class MemorySink:

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from voice_guide.audio import Clip, float_to_pcm, resample
+from voice_guide.audio import Clip, float_to_pcm
+from voice_guide.resampling import resample
 from voice_guide.errors import EngineError, ModelError
 from voice_guide.gain import with_gain
 from voice_guide.protocols import Voice

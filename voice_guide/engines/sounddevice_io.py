@@ -14,7 +14,8 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from voice_guide.audio import RATE, AudioChunk, float_to_pcm, pcm_to_float, resample
+from voice_guide.audio import RATE, AudioChunk, float_to_pcm, pcm_to_float
+from voice_guide.resampling import resample
 from voice_guide.errors import DeviceError
 
 _LOGGER = logging.getLogger(__name__)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from voice_guide.audio import Clip, pcm_to_float, resample
+from voice_guide.audio import Clip, pcm_to_float
+from voice_guide.resampling import resample
 
 SILENCE_DBFS = -60.0
 """Samples quieter than this at a clip's ends count as silence to trim."""
