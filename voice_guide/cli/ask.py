@@ -100,7 +100,7 @@ def run_ask(args: argparse.Namespace) -> int:
         raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
     library, matcher = load_content(args)
     speech = _speech_settings(args)
-    dialogue = Dialogue(library, matcher, speech=speech)
+    dialogue = Dialogue(library, matcher, speech=speech, listen_mode="continuous")  # typed: no button to press
     output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
 
     def show(line: str, turn: Turn) -> None:
