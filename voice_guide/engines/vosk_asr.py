@@ -14,9 +14,12 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
+import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from voice_guide.audio import RATE, AudioChunk, Clip
 from voice_guide.errors import EngineError, ModelError
@@ -162,13 +165,40 @@ def _vosk() -> Any:
 
 
 def load_model(path: Path) -> Any:
-    """The vosk model in ``path`` (never by language name: that may download or exit)."""
+    """The vosk model in ``path`` (never by language name: that may download or exit). Kaldi's own
+    complaint about a broken folder goes to the file descriptor, past ``SetLogLevel``: it is caught
+    and becomes part of the one-line error instead."""
     if not is_model_folder(path):
         raise ModelError(f"{path} is not a vosk model folder (needs am/ and conf/)")
+    vosk = _vosk()
+    with tempfile.TemporaryFile() as said:
+        with _stderr_to(said.fileno()):
+            try:
+                return vosk.Model(str(path))
+            except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
+                failure = exc
+        said.seek(0)
+        reason = _kaldi_reason(said.read().decode("utf-8", "replace"))
+    raise ModelError(f"vosk could not load the model in {path} ({reason or failure}); download it again") from failure
+
+
+@contextmanager
+def _stderr_to(fd: int) -> Iterator[None]:
+    """File descriptor 2 goes to ``fd`` while the block runs (what C code writes there too)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
     try:
-        return _vosk().Model(str(path))
-    except Exception as exc:  # vosk raises a bare Exception when the folder is unusable
-        raise ModelError(f"vosk could not load the model in {path} ({exc}); download it again") from exc
+        os.dup2(fd, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _kaldi_reason(text: str) -> str:
+    """The first error line Kaldi wrote, without its "ERROR (VoskAPI:...)" prefix, to its first full stop."""
+    line = next((row for row in text.splitlines() if row.startswith("ERROR")), "")
+    return line.split(") ", 1)[-1].split(". ")[0].strip() if line else ""
 
 
 def check_model(path: Path, vocabulary: Vocabulary) -> None:
