@@ -210,3 +210,48 @@ def test_go_on_after_a_stop_reads_the_part_that_was_cut_short(dialogue: Dialogue
     assert content(resumed) == [section.answer[0]]
     dialogue.handle(SpeechFinished())
     assert content(dialogue.handle(Heard("go on"))) == [section.answer[1]]
+
+
+def test_a_safety_statement_heard_second_best_is_not_taken_for_still_here(dialogue: Dialogue) -> None:
+    dialogue.handle(Heard("where does breast cancer spread"))
+    assert any(dialogue.handle(Idle(1.0)).kind == "idle_warning" for _ in range(45))
+    turn = dialogue.handle(Heard("i am still here", ("i am still bleeding",)))
+    assert turn.kind == "safety"
+
+
+def test_go_on_after_a_cut_answer_was_repeated_whole_moves_on(dialogue: Dialogue, library: Library) -> None:
+    section = next(s for s in library.sections if len(s.answer) > 2)
+    dialogue.handle(Heard(section.examples[0]))
+    dialogue.handle(SpeechFinished(interrupted=True))
+    assert content(dialogue.handle(Heard("repeat"))) == [section.answer[0]]
+    dialogue.handle(SpeechFinished())
+    assert content(dialogue.handle(Heard("go on"))) == [section.answer[1]]
+
+
+def test_go_on_after_help_still_reads_the_part_that_was_cut(dialogue: Dialogue, library: Library) -> None:
+    section = next(s for s in library.sections if len(s.answer) > 2)
+    dialogue.handle(Heard(section.examples[0]))
+    dialogue.handle(SpeechFinished(interrupted=True))
+    dialogue.handle(Heard("help"))
+    assert content(dialogue.handle(Heard("go on"))) == [section.answer[0]]
+
+
+def test_unclear_replies_and_silences_are_counted_apart(dialogue: Dialogue) -> None:
+    clarifying(dialogue)
+    dialogue.handle(Heard("which one"))
+    dialogue.handle(Heard("both"))
+    turn = dialogue.handle(NoInput())  # the first silence: not the third miss
+    assert any(isinstance(a, Listen) for a in turn.actions) and dialogue.state is State.CLARIFYING
+
+
+def test_a_long_reply_that_picks_nothing_gets_the_fallback(dialogue: Dialogue, library: Library) -> None:
+    clarifying(dialogue)
+    turn = dialogue.handle(Heard("what is the weather going to be like this afternoon"))
+    assert turn.kind == "out_of_scope" and library.primary.fallback in turn.text and not dialogue.mem.choices
+
+
+def test_a_next_visitor_who_starts_with_a_key_hears_the_disclaimer(dialogue: Dialogue, library: Library) -> None:
+    dialogue.handle(Start())
+    dialogue.reset()
+    turn = dialogue.handle(KeyPressed("next"))
+    assert turn.section and [a.text for a in turn.actions if isinstance(a, Say)][0] == library.primary.disclaimer

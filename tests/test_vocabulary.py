@@ -181,3 +181,11 @@ def test_the_vosk_grammar_keeps_every_word_of_content_synonyms_and_safety(librar
     words = {w for p in vocab.safety + vocab.synonyms for w in p.split() if not w.endswith("*")}
     assert words <= set(grammar)  # "breathe", "myself", "metastases": never left out for room
     assert not any("*" in p for p in grammar)
+
+
+def test_the_reply_model_can_hear_the_safety_triggers(library: Library) -> None:
+    vocab = build_vocabulary(library)
+    assert set(vocab.safety) <= set(vocab.reply_corpus())
+    phrases = vocab.reply_phrases()
+    assert set(vocab.replies) <= set(phrases) and "kill myself" in " | ".join(phrases)
+    assert not any("*" in p for p in phrases)

@@ -22,6 +22,9 @@ from voice_guide.text import STOPWORDS, clean
 
 ORDINALS = {"first": 0, "second": 1, "third": 2}
 """Choice commands that pick by position ("last" picks the last one)."""
+REASK_MAX_WORDS = 4
+"""A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
+again, with the choices; a longer one is something else said and gets the usual fallback."""
 STEP_KEYS = ("slower", "faster", "louder", "softer")
 """Prompts of a voice step that went through (the others say a limit was reached)."""
 
@@ -172,8 +175,10 @@ class _Memory:
     idle_seconds: float = 0.0
     warned: bool = False
     greeted: bool = False
-    interrupted: bool = False
-    """A stop cut the last answer short: "go on" reads it again instead of skipping what was not heard."""
+    cut: tuple[Say, ...] = ()
+    """The answer part a stop cut short: "go on" reads it again instead of skipping what was not heard."""
+    reasks: int = 0
+    """Replies to a clarification that picked nothing, so far."""
     history: list[str] = field(default_factory=list)
 
 
@@ -243,20 +248,21 @@ class Dialogue:
             self.mem.state = State.LISTENING
             return Turn("listening", (Earcon("listening"),))
         if isinstance(event, Heard):
-            turn = (self._still_here(event.text) if warned else None) or self._heard(event.text, event.alternatives)
+            turn = (self._still_here(event.text, event.alternatives) if warned else None) or self._heard(event.text, event.alternatives)
             if turn.kind not in ("no_match", "clarify"):  # a new clarification counts from 0 itself
                 self.mem.misses = 0
             return self._greeted(turn)
         if isinstance(event, KeyPressed):
             if warned and event.command == "yes":
                 return self._command("here", Match(Kind.COMMAND, command="here", score=1.0, reason="key"))
-            return self._command(event.command, Match(Kind.COMMAND, command=event.command, score=1.0, reason="key"))
+            return self._greeted(self._command(event.command, Match(Kind.COMMAND, command=event.command, score=1.0, reason="key")))
         if isinstance(event, NoInput):
             return self._miss("no_input")
         if isinstance(event, SpeechFinished):
             if self.mem.state is State.ANSWERING:
                 self.mem.state = State.FOLLOW_UP
-                self.mem.interrupted = event.interrupted
+                cut = event.interrupted and any(s.section for s in self.mem.last_said)
+                self.mem.cut = self.mem.last_said if cut else ()
             return Turn("speech_finished", ())
         if isinstance(event, Idle):
             return self._idle(event.seconds)
@@ -304,10 +310,11 @@ class Dialogue:
         disclaimer = Say(self.library.primary.disclaimer)
         return replace(turn, actions=turn.actions[:at] + (disclaimer,) + turn.actions[at:])
 
-    def _still_here(self, text: str) -> Turn | None:
-        """A reply to "Are you still there?": yes, or "I'm still here", keeps the session as it was."""
+    def _still_here(self, text: str, alternatives: tuple[str, ...] = ()) -> Turn | None:
+        """A reply to "Are you still there?": yes, or "I'm still here", keeps the session as it was
+        (unless a hearing of it is a safety statement: "I am still bleeding")."""
         cleaned = clean(text)
-        if not cleaned or self.matcher.safety_kind(cleaned):
+        if not cleaned or self.matcher.safety_kind(cleaned) or self._alarm_in(cleaned, alternatives):
             return None
         found = self.matcher.command_of(cleaned, ("yes", "here"))
         if found is None:
@@ -383,7 +390,7 @@ class Dialogue:
         self.mem.choices = ()
         self.mem.topics_page = None
         self.mem.listed = ()
-        self.mem.interrupted = False
+        self.mem.cut = ()
 
     def _safety_message(self, match: Match) -> str:
         safety = self.library.primary.safety
@@ -437,10 +444,10 @@ class Dialogue:
     def _more(self, match: Match) -> Turn:
         if self.mem.section is None:
             return self._turn("command", [Say(self._p("ask_first"))], match=match, command="more")
-        if self.mem.interrupted and any(s.section for s in self.mem.last_said):
-            self.mem.interrupted = False  # from the start of the part a stop cut short
+        if self.mem.cut:
+            said, self.mem.cut = list(self.mem.cut), ()  # from the start of the part a stop cut short
             self.mem.state = State.ANSWERING
-            return self._turn("command", list(self.mem.last_said), match=match, section=self.mem.section, command="more")
+            return self._turn("command", said, match=match, section=self.mem.section, command="more")
         section = self.library.section(self.mem.section)
         if self.mem.chunk + 1 < len(section.answer):
             return self._next_chunk(section, match)
@@ -458,7 +465,7 @@ class Dialogue:
 
     def _clarify(self, match: Match) -> Turn:
         self._reset_context()
-        self.mem.misses = 0
+        self.mem.misses = self.mem.reasks = 0
         self.mem.choices = match.choices or ((match.section,) if match.section else ())
         self.mem.state = State.CLARIFYING
         return self._turn("clarify", [Say(self._p("clarify_" + self._how_many()) + " " + self._choices())], match=match)
@@ -487,9 +494,9 @@ class Dialogue:
 
     def _reask(self, match: Match) -> Turn:
         """The reply did not pick a choice: ask again, with the choices, up to the reprompt limit."""
-        self.mem.misses += 1
-        if self.mem.misses >= self.settings.max_reprompts:
-            self.mem.misses = 0
+        self.mem.reasks += 1
+        if self.mem.reasks >= self.settings.max_reprompts:
+            self.mem.reasks = 0
             self._reset_context()
             self.mem.state = State.LISTENING
             return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command="no")
@@ -529,6 +536,8 @@ class Dialogue:
             return None  # a new question, answered or honestly declined
         if full.kind is Kind.CLARIFY and set(full.choices) - set(choices):
             return None  # a new question that needs its own clarification
+        if len(cleaned.split()) > REASK_MAX_WORDS:
+            return None  # something else said at length: the honest fallback, and the question is dropped
         return self._reask(full)  # "which one", "both", "I don't know", "what were the choices"
 
     def _named(self, cleaned: str) -> str | None:
@@ -657,6 +666,9 @@ class Dialogue:
             if not self.mem.last_said:
                 return self._turn("command", [Say(self._p("nothing_to_repeat"))], match=match, command="repeat", remember=False)
             said = list(self.mem.last_said)
+            if any(s.section for s in said):
+                self.mem.cut = ()  # heard again whole (unless this too is cut short)
+                self.mem.state = State.ANSWERING
             return self._turn("command", said, match=match, command="repeat",
                               section=next((s.section for s in said if s.section), None))
         if command == "more":

@@ -298,8 +298,13 @@ class Vocabulary:
 
     def reply_corpus(self, weight: int = 2) -> list[str]:
         """Sentences for the one language model of clarification replies: the replies ``weight`` times,
-        then everyday talk (so other speech still comes out as other words and is declined)."""
-        return list(self.replies or self.commands) * weight + list(self.general)
+        the safety triggers (an emergency said instead of "the first one" must still be heard), then
+        everyday talk (so other speech still comes out as other words and is declined)."""
+        return list(self.replies or self.commands) * weight + list(self.safety) + list(self.general)
+
+    def reply_phrases(self) -> tuple[str, ...]:
+        """A reply grammar's phrases: the replies, then the safety triggers (word stems left out)."""
+        return tuple(dict.fromkeys((*(self.replies or self.commands), *(p for p in self.safety if STEM not in p))))
 
     def words(self) -> set[str]:
         groups = (self.domain, self.commands, self.safety, self.general, self.replies, self.synonyms)

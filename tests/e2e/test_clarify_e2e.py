@@ -59,3 +59,13 @@ def test_spoken_replies_to_a_clarification_resolve(wav: Any) -> None:
                    ("clarify", None, None), ("answer", "second-opinion", None),
                    ("clarify", None, None), ("answer", "emotions", None),
                    ("clarify", None, None), ("command", None, "no")], [r["transcript"] for r in results]
+
+
+def test_an_emergency_said_instead_of_a_reply_is_heard_and_answered_first(wav: Any) -> None:
+    # While a clarification waits, the recognizer listens with the reply model: it must still hear
+    # the safety statements (before, "I want to kill myself" there was heard as "i what's took you ...").
+    said = [ASK, "I want to kill myself", ASK, "I don't know", "I can't breathe"]
+    results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))
+    kinds = [r["kind"] for r in results]
+    assert kinds == ["clarify", "safety", "clarify", "clarify", "safety"], [r["transcript"] for r in results]
+    assert "988" in results[1]["text"] and "911" in results[4]["text"]

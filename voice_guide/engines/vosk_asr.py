@@ -93,7 +93,7 @@ class VoskRecognizer:
         if domain is not None:
             check_language(self._model, path, domain)
         if replies is None and vocabulary is not None and vocabulary.replies:
-            replies = vocabulary.replies
+            replies = vocabulary.reply_phrases()
         self._main: Any = self._new_recognizer(domain)
         self._reply: Any = self._main if replies is None else self._new_recognizer(self._grammar(replies))
         self._rec: Any = self._main
