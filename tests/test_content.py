@@ -119,9 +119,18 @@ def test_an_answer_written_as_one_text_is_one_chunk(tmp_path: Path) -> None:
     assert library.section("alpha").answer == ("Alpha answer.",)
 
 
-def test_a_word_an_answer_adds_is_allowed_once_an_edit_names_it(tmp_path: Path) -> None:
-    added = VALID.replace("    answer: [Alpha answer.]\n", '    answer: ["Alpha answer, in short."]\n    edits: [Adds short.]\n')
+def test_a_word_an_answer_adds_is_allowed_once_an_edit_quotes_it(tmp_path: Path) -> None:
+    added = VALID.replace("    answer: [Alpha answer.]\n", '    answer: ["Alpha answer, in short."]\n    edits: [\'Adds "short".\']\n')
     assert build_library([load_pack(write(tmp_path, added))]).section("alpha").answer == ("Alpha answer, in short.",)
+    mentioned = added.replace("""Adds "short".""", "Adds short.")  # named in passing, not quoted: not allowed
+    assert "the answer says short" in str(error_of(tmp_path, mentioned))
+
+
+@pytest.mark.parametrize("answer", ["Alpha answer not.", "Alpha answer, all of it.", "Alpha answer should be three."])
+def test_an_answer_cannot_turn_its_source_around_with_short_words(tmp_path: Path, answer: str) -> None:
+    # "not", "all", "should", numbers: joining words in a question, but they change what an answer claims.
+    err = error_of(tmp_path, VALID.replace("    answer: [Alpha answer.]\n", f'    answer: ["{answer}"]\n'))
+    assert "the answer says" in str(err) and "which its source does not" in str(err)
 
 
 def test_valid_pack_loads(tmp_path: Path) -> None:

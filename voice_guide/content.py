@@ -153,7 +153,7 @@ def _section(raw: Any, path: str, line: int | None, pack_id: str) -> Section:
     unsourced = unsourced_words(chunks, source, edits)
     if unsourced:
         raise ContentError(path, line_of(data, "answer"), f"{where}: the answer says {', '.join(unsourced[:8])}, which "
-                           "its source does not; an answer may only restate its source (name a word an edit adds in 'edits')")
+                           "its source does not; an answer may only restate its source (quote a word an edit adds in 'edits')")
     return Section(
         id=sid,
         title=_text(data["title"], path, line_of(data, "title"), f"{where} title"),
@@ -168,11 +168,20 @@ def _section(raw: Any, path: str, line: int | None, pack_id: str) -> Section:
     )
 
 
+MEANING_WORDS = frozenset("no not nor neither never none nothing cannot one two three four five six seven eight nine "
+                          "ten all any every some only can could may might must should shall will would".split())
+"""Short words that change what a sentence claims ("you should not", "stage three", "all"): an answer
+may say them only where its source does, or an edit quotes them."""
+_QUOTED = re.compile(r'"([^"]+)"|\u201c([^\u201d]+)\u201d')
+
+
 def unsourced_words(answer: Sequence[str], source: str, edits: Sequence[str]) -> list[str]:
     """Words an answer says that neither its source nor a listed edit does, in the order said.
-    Joining words ("the", "is", "and") are free; anything else, a medical word above all, must come
-    from the source: only the content speaks medicine, and only as its source says it."""
-    allowed = set(clean(source).split()) | {w for e in edits for w in clean(e).split()} | STOPWORDS
+    Joining words ("the", "is", "and") are free; anything else, a medical word or a negation above
+    all, must come from the source or be quoted in an edit ('numbered "First", "Second"'): only the
+    content speaks medicine, and only as its source says it."""
+    quoted = {w for e in edits for m in _QUOTED.finditer(e) for w in clean(m.group(1) or m.group(2)).split()}
+    allowed = set(clean(source).split()) | quoted | (STOPWORDS - MEANING_WORDS)
     said = [w for chunk in answer for w in clean(chunk).split()]
     return list(dict.fromkeys(w for w in said if w not in allowed))
 
