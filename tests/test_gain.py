@@ -60,3 +60,15 @@ def test_the_limiter_leaves_the_quiet_between_peaks_alone() -> None:
     y = with_gain(x, 2.0, RATE)
     assert np.allclose(y[:4000], 2.0 * x[:4000])
     assert np.max(np.abs(y[8000:8400])) <= CEILING + 1e-6
+
+
+def test_a_peak_at_the_very_end_is_limited_not_clipped() -> None:
+    x = np.zeros(RATE // 10, dtype=np.float32)
+    x[-300:] = 0.9 * np.sin(2 * np.pi * 200 * np.arange(300) / RATE)  # loud to the last sample
+    y = with_gain(x, 2.0, RATE)
+    end = slice(-60, None)
+    loud = np.abs(x[end]) > 0.1
+    ratio = y[end][loud] / x[end][loud]
+    # The limiter's window runs past the end: the level is lowered smoothly, not squared off at
+    # the ceiling (before, the last peaks were cut flat and the ratio dipped at each of them).
+    assert np.max(np.abs(y)) <= CEILING + 1e-6 and float(np.std(ratio)) < 1e-3

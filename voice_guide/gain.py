@@ -33,9 +33,10 @@ def with_gain(samples: np.ndarray, gain: float, rate: int) -> np.ndarray:
     padded = np.pad(need, half, constant_values=1.0)
     floor = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1).min(axis=1)
     # A moving average of the moving minimum, over a window no wider than the minimum's: each
-    # sample's reduction is then at least what the sample itself needs.
+    # sample's reduction is then at least what the sample itself needs. Past the ends the minimum
+    # holds its last value (padding with "no reduction" would let a peak at an edge through).
     width = half + 1
-    sums = np.cumsum(np.pad(floor, (width // 2, width - 1 - width // 2), constant_values=1.0), dtype=np.float64)
+    sums = np.cumsum(np.pad(floor, (width // 2, width - 1 - width // 2), mode="edge"), dtype=np.float64)
     smooth = (sums[width - 1:] - np.concatenate(([0.0], sums[:-width]))) / width
     limited = out * smooth.astype(np.float32)
     return np.clip(limited, -ceiling, ceiling)
