@@ -777,3 +777,9 @@ def test_very_long_input_is_bounded(matcher: Matcher) -> None:
 
 
 _MATCHER = Matcher(load_library(), MatchSettings())
+
+
+@pytest.mark.parametrize(("said", "kind"), [("somebody help me", Kind.SAFETY), ("someone please help", Kind.SAFETY),
+                                            ("help me", Kind.COMMAND), ("can someone help me find the exit", Kind.OUT_OF_SCOPE)])
+def test_a_cry_for_help_on_its_own_is_an_emergency_not_the_help_command(matcher: Matcher, said: str, kind: Kind) -> None:
+    assert matcher.match(said).kind is kind
