@@ -255,3 +255,17 @@ def test_a_next_visitor_who_starts_with_a_key_hears_the_disclaimer(dialogue: Dia
     dialogue.reset()
     turn = dialogue.handle(KeyPressed("next"))
     assert turn.section and [a.text for a in turn.actions if isinstance(a, Say)][0] == library.primary.disclaimer
+
+
+@pytest.mark.parametrize("said", ["i'm not sure", "not sure", "i have no idea", "i don't know which one"])
+def test_not_sure_which_asks_again_and_is_never_a_topic(dialogue: Dialogue, said: str) -> None:
+    # "not sure" is close to the second-opinion section's words: it was read as that answer.
+    clarifying(dialogue)
+    turn = dialogue.handle(Heard(said))
+    assert turn.kind == "clarify" and turn.section is None and dialogue.state is State.CLARIFYING
+
+
+@pytest.mark.parametrize("said", ["either one", "whichever", "i don't mind", "it doesn't matter"])
+def test_either_one_reads_the_closer_choice(dialogue: Dialogue, said: str) -> None:
+    choices = clarifying(dialogue)
+    assert dialogue.handle(Heard(said)).section == choices[0]

@@ -512,7 +512,8 @@ class Dialogue:
         if pick:
             name = pick[0]
             reply = Match(Kind.COMMAND, command=name, score=pick[1], reason="clarification reply")
-            index = 0 if name == "yes" and len(choices) == 1 else self._index(name, len(choices))
+            leaves_it = name == "either" or (name == "yes" and len(choices) == 1)  # "either one": the closer
+            index = 0 if leaves_it and choices else self._index(name, len(choices))
             if index is not None:
                 return self._answer(choices[index], reply)
             if name == "no":
@@ -693,7 +694,7 @@ class Dialogue:
         if command == "no":
             self._reset_context()
             return self._turn("command", [Say(self._p("no_without_offer"))], match=match, command="no")
-        if command in (*ORDINALS, "last"):
+        if command in (*ORDINALS, "last", "unsure", "either"):
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
         raise ValueError(f"unknown command {command!r}")
 
