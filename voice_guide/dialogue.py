@@ -13,7 +13,7 @@ from typing import Any, Union
 
 import yaml
 
-from voice_guide.commands import NEAR_CONFIDENCE
+from voice_guide.commands import NEAR_CONFIDENCE, STEP_COMMANDS
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library, Section
 from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, Kind, Match, Matcher
@@ -25,8 +25,6 @@ ORDINALS = {"first": 0, "second": 1, "third": 2}
 REASK_MAX_WORDS = 4
 """A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
 again, with the choices; a longer one is something else said and gets the usual fallback."""
-STEP_KEYS = ("slower", "faster", "louder", "softer")
-"""Prompts of a voice step that went through (the others say a limit was reached)."""
 
 
 class State(str, Enum):
@@ -468,7 +466,11 @@ class Dialogue:
         self.mem.misses = self.mem.reasks = 0
         self.mem.choices = match.choices or ((match.section,) if match.section else ())
         self.mem.state = State.CLARIFYING
-        return self._turn("clarify", [Say(self._p("clarify_" + self._how_many()) + " " + self._choices())], match=match)
+        return self._turn("clarify", [Say(self._question())], match=match)
+
+    def _question(self) -> str:
+        """The clarification's question, with its choices."""
+        return self._p("clarify_" + self._how_many()) + " " + self._choices()
 
     def _how_many(self) -> str:
         return "two" if len(self.mem.choices) >= 2 else "one"
@@ -522,13 +524,13 @@ class Dialogue:
                 self.mem.state = State.LISTENING
                 return self._turn("command", [Say(self._p("clarify_declined"))], match=reply, command="no")
             return self._reask(reply)
-        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or self.matcher.match(cleaned).steps:
+        full = self.matcher.match(cleaned)
+        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or full.steps:
             return None
         named = self._named(cleaned)
         if named is not None:
             return self._answer(named, Match(Kind.ANSWER, section=named, score=1.0, reason="a choice's title named"))
         routed = self.matcher.route(cleaned, among=choices, accept=self.matcher.settings.choice_accept)
-        full = self.matcher.match(cleaned)
         if routed.kind is Kind.ANSWER and routed.section is not None:
             if full.kind is Kind.ANSWER and full.section not in choices:
                 return None  # a new, clear question about something else
@@ -570,7 +572,7 @@ class Dialogue:
             self.mem.state = State.IDLE
             return Turn(what, extra + (Say(text),))
         if self.mem.state is State.CLARIFYING:  # keep the question in front of them, not a new one
-            text = self._p(f"clarify_{what}") + " " + self._p("clarify_" + self._how_many()) + " " + self._choices()
+            text = self._p(f"clarify_{what}") + " " + self._question()
         return self._turn(what, [Say(text)], extra=extra, remember=False)
 
     def _topic_pages(self) -> int:
@@ -632,8 +634,8 @@ class Dialogue:
         command at the new rate and volume. Only a step that hits its limit is spoken about."""
         keys = [self._move(step) for step in match.steps]
         turn = self._command(command, replace(match, steps=()))
-        if command not in STEP_KEYS:
-            keys = [key for key in keys if key not in STEP_KEYS]
+        if command not in STEP_COMMANDS:  # a step that went through is said by its own name's prompt
+            keys = [key for key in keys if key not in STEP_COMMANDS]
         says = [Say(self._p(key)) for key in keys]
         return replace(turn, actions=(SetVoice(self.rate_wpm, self.volume), *says, *turn.actions))
 
@@ -674,7 +676,7 @@ class Dialogue:
                               section=next((s.section for s in said if s.section), None))
         if command == "more":
             return self._more(match)
-        if command in ("slower", "faster", "louder", "softer"):
+        if command in STEP_COMMANDS:
             return self._step(command, match)
         if command == "topics":
             return self._topics(0, match)
