@@ -12,10 +12,10 @@ from voice_guide.matcher import GLOBAL_COMMANDS, Matcher
 
 
 def test_every_voice_command_has_a_key(matcher: Matcher) -> None:
-    bound = set(key_map(matcher).values())
+    bound = set(key_map(matcher.key_bindings()).values())
     assert set(GLOBAL_COMMANDS) <= bound
     assert {"yes", "no", "first", "second"} <= bound
-    text = keys_help(matcher)
+    text = keys_help(matcher.key_bindings())
     for command in GLOBAL_COMMANDS:
         assert command in text
     assert "Space talk" in text

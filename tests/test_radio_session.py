@@ -204,3 +204,18 @@ def test_a_live_radio_takes_sighup_as_a_reload_and_gives_the_handler_back(
     assert code == 0 and microphone.taken == len(microphone.chunks), err
     assert unhandled == [] and err.count("content reloaded (12 sections)") == 2, err
     assert after is callers_handler, "the caller's SIGHUP handler is back"
+
+
+def test_radio_keys_work_through_the_loop(library: Library, matcher: Matcher) -> None:
+    """The keys the radio announces ("] / [ chapters, I about, K pause, L resume") reach the show."""
+    keys: "queue.Queue[str]" = queue.Queue()
+    radio, _, player = session(library, matcher, [], Mode.PUSH_TO_TALK, keys)
+
+    def press(index: int) -> None:
+        if index == 20:  # 1.6 s in
+            keys.put("]")
+        if index == 60:
+            keys.put("k")
+
+    radio.run(ListSource(chunked(quiet(8_000)), on_chunk=press))
+    assert player.chapter.title == "Middle" and player.paused

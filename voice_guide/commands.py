@@ -36,7 +36,8 @@ is "can you lower your voice", but in a two-word phrase one word is too little t
 NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
-GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous")
+GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous",
+                   "where", "spell")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last", "unsure", "either")
 SOCIAL_COMMANDS = ("thanks", "hello", "here")
 """Owed a short reply, never a medical fallback: "thank you", "hello", "I'm still here"."""

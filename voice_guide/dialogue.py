@@ -17,6 +17,7 @@ from voice_guide.commands import NEAR_CONFIDENCE, STEP_COMMANDS
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library, Section
 from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, Kind, Match, Matcher
+from voice_guide.spelling import hard_words, letters
 from voice_guide.text import STOPWORDS, clean
 
 
@@ -525,7 +526,7 @@ class Dialogue:
                 return self._turn("command", [Say(self._p("clarify_declined"))], match=reply, command="no")
             return self._reask(reply)
         full = self.matcher.match(cleaned)
-        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or full.steps:
+        if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or full.steps or full.command == "spell":
             return None
         named = self._named(cleaned)
         if named is not None:
@@ -688,6 +689,10 @@ class Dialogue:
             return Turn("command", (Say(self._p("goodbye")), End()), command="goodbye", score=match.score, match=match)
         if command in ("next", "previous"):
             return self._navigate(command, match)
+        if command == "where":
+            return self._turn("command", [Say(self._where())], match=match, command="where", remember=False)
+        if command == "spell":
+            return self._turn("command", [Say(self._spell(match.spelled))], match=match, command="spell")
         if command == "yes":
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
@@ -699,6 +704,35 @@ class Dialogue:
         if command in (*ORDINALS, "last", "unsure", "either"):
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
         raise ValueError(f"unknown command {command!r}")
+
+    def _where(self) -> str:
+        """Where the visitor is, as a talking book says it: the topic's place among all of them and its
+        title, and the part being read. Nothing is changed: an offer, a list or a question stays open."""
+        if self.mem.state is State.CLARIFYING and self.mem.choices:
+            return self._p("where_clarify") + " " + self._question()
+        if self.mem.topics_page is not None:
+            return self._p("where_topics", page=str(self.mem.topics_page + 1), pages=str(self._topic_pages()))
+        if self.mem.section is None:
+            return self._p("where_start")
+        ids = [s.id for s in self.library.sections]
+        parts = len(self.library.section(self.mem.section).answer)
+        text = self._p("where_section", number=str(ids.index(self.mem.section) + 1), total=str(len(ids)),
+                       title=self._title(self.mem.section))
+        if parts > 1:
+            text += " " + self._p("where_part", part=str(self.mem.chunk + 1), parts=str(parts))
+        return text
+
+    def _spell(self, words: tuple[str, ...]) -> str:
+        """The letters of the words asked for, or, for "spell that", of the long words just read."""
+        intro = ""
+        if not words:
+            if self.mem.section is None:
+                return self._p("spell_what")
+            words = hard_words(self.library.section(self.mem.section).answer[self.mem.chunk], self.matcher.is_everyday)
+            if not words:
+                return self._p("spell_none")
+            intro = self._p("spell_recent") + " "
+        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words)
 
     def _idle(self, seconds: float) -> Turn:
         if self.mem.state is State.ENDED:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from voice_guide.matcher import Matcher
+from typing import Mapping
+
+Bindings = Mapping[str, tuple[str, ...]]
+"""command -> its keys (``Dialogue.key_bindings``: radio mode adds its own)."""
 
 TALK_KEYS = ("space",)
 """Push-to-talk."""
@@ -10,19 +13,19 @@ TALK_KEYS = ("space",)
 _NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
 
 
-def key_map(matcher: Matcher) -> dict[str, str]:
-    """key -> command name (from data/commands.yaml)."""
+def key_map(bindings: Bindings) -> dict[str, str]:
+    """key -> command name (from data/commands.yaml, and in radio mode data/radio.yaml)."""
     mapping: dict[str, str] = {}
-    for command, keys in matcher.key_bindings().items():
+    for command, keys in bindings.items():
         for key in keys:
             mapping.setdefault(key, command)
     return mapping
 
 
-def keys_help(matcher: Matcher) -> str:
+def keys_help(bindings: Bindings) -> str:
     """One line naming the keys, e.g. "Keys: Space talk · S stop · R repeat ..."."""
     parts = ["Space talk"]
-    for command, keys in matcher.key_bindings().items():
+    for command, keys in bindings.items():
         if keys:
             parts.append(f"{'/'.join(_NAMES.get(k, k.upper()) for k in keys)} {command}")
     return "Keys: " + " \u00b7 ".join(parts)

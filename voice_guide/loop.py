@@ -151,7 +151,7 @@ class Loop:
         self.speaker = Speaker(synthesizer, self.sink, on_sentence=self._caption_sentence)
         self.earcons = earcons
         self.keys = keys
-        self._keys = key_map(dialogue.matcher)
+        self._keys = key_map(dialogue.key_bindings())
         self._deferred: list[str] = []
         self._notices: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
@@ -203,7 +203,7 @@ class Loop:
     def use_content(self, dialogue_library: Library, matcher: Matcher, recognizer: Recognizer) -> None:
         """Answer from reloaded content from the next turn on, heard with a recognizer built for it."""
         self.dialogue.use_content(dialogue_library, matcher)
-        self._keys = key_map(matcher)
+        self._keys = key_map(self.dialogue.key_bindings())
         self.recognizer = recognizer
         self._narrow(None)  # a clarification's choices were of the old content
         self.recognizer.reset()

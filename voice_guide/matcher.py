@@ -37,6 +37,7 @@ from voice_guide.features import TextFeatures, load_neutral
 from voice_guide.frames import ALTERNATIVES, Frame, alternatives_at, frame_of, frame_pairs
 from voice_guide.not_covered import NotCovered
 from voice_guide.safety import SafetyScreen
+from voice_guide.spelling import spell_request
 from voice_guide.text import STOPWORDS, clean, question_start, stem
 from voice_guide.vocabulary import pattern_words
 
@@ -70,6 +71,8 @@ class Match:
     """The recognizer's runner-up hearing this match was read from, when it was not the best one."""
     steps: tuple[str, ...] = ()
     """Voice steps said with the command, in order ("say that again slower": repeat after slower)."""
+    spelled: tuple[str, ...] = ()
+    """The words a spell command names ("spell metastatic"); none for "spell that" (the words just read)."""
     scores: tuple[tuple[str, float], ...] = field(default=(), compare=False)
     features: tuple[str, ...] = field(default=(), compare=False)
 
@@ -230,7 +233,11 @@ class Matcher:
 
     def _is_word(self, word: str) -> bool:
         """Whether a word is one the guide knows: content or everyday English."""
-        return word in self.vocab.known or word in STOPWORDS or stem(word) in self.vocab.neutral
+        return word in self.vocab.known or word in STOPWORDS or self.is_everyday(word)
+
+    def is_everyday(self, word: str) -> bool:
+        """Whether a word is everyday English that says nothing about a topic (``data/neutral.yaml``)."""
+        return stem(word) in self.vocab.neutral
 
     def _is_topic(self, word: str) -> bool:
         """Whether a word means something to a section ("chemo", "scared"), not just everyday English."""
@@ -270,6 +277,9 @@ class Matcher:
         kind = self.safety.kind(cleaned)
         if kind:
             return Match(Kind.SAFETY, safety=kind, score=1.0, reason="safety pattern")
+        spelled = spell_request(cleaned)
+        if spelled is not None:
+            return Match(Kind.COMMAND, command="spell", spelled=spelled, score=1.0, reason="spelling request")
         cmd = self.reader.read(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS)
         if cmd:
             return Match(Kind.COMMAND, command=cmd[0], score=cmd[1], reason="command phrase")

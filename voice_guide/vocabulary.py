@@ -20,7 +20,10 @@ from typing import Callable, Iterable, Sequence
 
 from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, load_commands
 from voice_guide.content import Library
+from voice_guide.features import load_neutral
 from voice_guide.safety import load_safety
+from voice_guide.spelling import content_words
+from voice_guide.text import stem
 
 GENERAL_TEXT = """
 what is the weather like today / will it be sunny this afternoon / it looks like rain outside / is it cold out there
@@ -48,7 +51,7 @@ who wrote this novel / what is the best restaurant in town / order me some food 
 what is a good recipe for chicken soup / how many feet are in a mile / what is two plus two / how far away is the moon
 why is the sky blue / who was the first president / what language do they speak in brazil
 how tall is the tallest mountain / how many people live in the city / tell me about the history of this town
-how do airplanes fly / how does a computer work / can you translate this into spanish / how do you spell that word
+how do airplanes fly / how does a computer work / can you translate this into spanish
 what does this word mean / what is the meaning of life / i like your voice / this is a nice building
 the chairs here are uncomfortable / it is too cold in this room / it is too warm in here / the lights are too bright
 my feet hurt from walking / i am tired of waiting / i am hungry / i am thirsty / my ride is outside
@@ -321,7 +324,7 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     words = load_commands()
     commands = _unique([p for spec in words.specs.values() for p in spec.phrases]
                        + [p for spec in words.specs.values() for pat in spec.patterns for p in pattern_phrases(pat, 20)]
-                       + list(extra_commands), stems=True)
+                       + spelling_phrases(library) + list(extra_commands), stems=True)
     # A wake phrase (an extra command) is often followed straight away by the question: teach the
     # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
@@ -347,6 +350,19 @@ def reply_phrases(library: Library, extra_commands: Sequence[str] = ()) -> tuple
     commands = [p for name in GLOBAL_COMMANDS if name in specs for p in (name, *specs[name].phrases)]
     topics = [t for s in library.sections for t in (s.title, *s.keywords)]
     return _unique([*choices, *topics, *commands, *extra_commands])
+
+
+SPELLED_LETTERS = 6
+"""Content words this long are taught to the recognizers after "spell" ("spell biopsy")."""
+
+
+def spelling_phrases(library: Library) -> list[str]:
+    """"spell <word>" for every content word of the titles and answers worth spelling out: at least
+    ``SPELLED_LETTERS`` letters and not everyday English, so "spell oncologist" can be heard."""
+    everyday = load_neutral().stems
+    words = dict.fromkeys(w for s in library.sections for text in (s.title, *s.answer)
+                          for w in content_words(text, lambda w: stem(w) in everyday, SPELLED_LETTERS))
+    return [f"spell {w}" for w in words]
 
 
 def library_questions(library: Library) -> list[str]:

@@ -41,6 +41,16 @@ def test_spoken_questions_and_commands_are_routed(wav: Any, tmp_path: Path) -> N
         assert w.getnframes() / w.getframerate() > 20  # the answers were spoken into the file
 
 
+def test_spoken_talking_book_commands(wav: Any) -> None:
+    said = ["what is metastatic breast cancer", "where am i", "spell that", "how do you spell oncologist"]
+    results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))
+    assert [(r["kind"], r["command"]) for r in results] == [("answer", None), ("command", "where"), ("command", "spell"),
+                                                             ("command", "spell")], [r["transcript"] for r in results]
+    assert "topic 1 of" in results[1]["text"] and "Part 1 of" in results[1]["text"]
+    assert "Metastatic: M, E, T, A, S, T, A, T, I, C." in results[2]["text"]
+    assert results[3]["text"] == "Oncologist: O, N, C, O, L, O, G, I, S, T."
+
+
 def test_out_of_scope_speech_is_not_given_a_section(wav: Any) -> None:
     said = ["what time does the cafeteria open", "who won the game last night"]
     results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))

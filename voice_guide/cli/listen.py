@@ -246,7 +246,7 @@ def make_captions(matcher: Matcher) -> Any:
     if sys.stderr.isatty():
         from rich.console import Console
 
-        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher))
+        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher.key_bindings()))
     return PlainCaptions(sys.stderr)
 
 

@@ -1,0 +1,81 @@
+"""Spelling words out letter by letter ("spell metastatic"), as talking books and screen readers do.
+
+A listener who hears a word such as "oncologist" may need its letters to look it up, write it
+down or say it to a care team. Spelling says nothing medical: only the letters of a word the
+visitor named, or of the long words the guide has just read (``spell that``).
+
+Pure: cleaned text in, words and letters out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from voice_guide.text import STOPWORDS
+
+MAX_SPELLED_WORDS = 2
+"""At most this many words are spelled from one request ("spell breast cancer")."""
+HARD_WORD_LETTERS = 8
+"""A word of the guide's own text this long, and not everyday English, counts as hard to spell."""
+MAX_HARD_WORDS = 3
+"""``spell that`` spells at most this many of the words just read (the longest)."""
+MAX_WORD_LETTERS = 30
+"""Longer "words" are not spelled (no one asks for 31 letters)."""
+
+_TAIL = r"(?: (?:please|for me|again|out|thanks|thank you))*"
+_ASKS = (
+    rf"(?:(?:please|now|okay|ok|can you|could you|would you|will you|can you please|could you please) )*spell(?: out)?"
+    rf"(?: (?:the word|the name|for me))? (?P<w>.+?){_TAIL}",
+    rf"how (?:do|would|can|could|should|does) (?:you|i|we|one|they|it) spell(?: out)? (?:the word )?(?P<w>.+?){_TAIL}",
+    rf"how (?:is|are) (?:the word )?(?P<w>.+?) (?:spelled|spelt){_TAIL}",
+    rf"(?:what is|give me|tell me|say) the spelling (?:of|for) (?:the word )?(?P<w>.+?){_TAIL}",
+)
+_PATTERNS = tuple(re.compile(p) for p in _ASKS)
+REFERENTS = frozenset({"that", "it", "this", "that word", "this word", "the word", "those", "these", "those words",
+                       "these words", "the words", "them", "that one", "the last word", "the long words", "the hard words"})
+"""What "spell that" may call the words just read."""
+
+
+def spell_request(cleaned: str) -> tuple[str, ...] | None:
+    """The words a request asks to have spelled ("spell metastatic" -> ("metastatic",)); ``()`` for
+    "spell that" (the words just read); None if the utterance asks for no spelling.
+
+    Only one or two words that carry meaning are taken: "spell out my options" asks to be told
+    them, not for letters, so it is no spelling request.
+    """
+    for pattern in _PATTERNS:
+        found = pattern.fullmatch(cleaned)
+        if found is None:
+            continue
+        said = found.group("w")
+        if said in REFERENTS:
+            return ()
+        words = tuple(said.split())
+        if len(words) > MAX_SPELLED_WORDS or any(w in STOPWORDS or not _spellable(w) for w in words):
+            return None
+        return words
+    return None
+
+
+def _spellable(word: str) -> bool:
+    return 0 < len(word) <= MAX_WORD_LETTERS and re.fullmatch(r"[a-z0-9]+", word) is not None
+
+
+def letters(word: str) -> str:
+    """"her2" -> "H, E, R, 2": letter names with a pause between them, as a synthesizer reads them."""
+    return ", ".join(c.upper() for c in word)
+
+
+def hard_words(text: str, everyday: Callable[[str], bool]) -> tuple[str, ...]:
+    """The longest words of ``text`` that are hard to spell, in the order they are read: at least
+    ``HARD_WORD_LETTERS`` letters and not everyday English (``everyday``), at most ``MAX_HARD_WORDS``."""
+    found = {w: at for at, w in reversed(list(enumerate(content_words(text, everyday)))) if len(w) >= HARD_WORD_LETTERS}
+    longest = sorted(found, key=lambda w: (-len(w), found[w]))[:MAX_HARD_WORDS]
+    return tuple(sorted(longest, key=found.__getitem__))
+
+
+def content_words(text: str, everyday: Callable[[str], bool], shortest: int = 1) -> list[str]:
+    """The words of ``text`` that are neither joining words nor everyday English, as read, at least
+    ``shortest`` letters long."""
+    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= shortest and w not in STOPWORDS and not everyday(w)]
