@@ -219,3 +219,16 @@ def test_radio_keys_work_through_the_loop(library: Library, matcher: Matcher) ->
 
     radio.run(ListSource(chunked(quiet(8_000)), on_chunk=press))
     assert player.chapter.title == "Middle" and player.paused
+
+
+def test_where_am_i_during_the_show_by_voice_or_key_names_the_episode_and_chapter(library: Library, matcher: Matcher) -> None:
+    from voice_guide.dialogue import Heard, KeyPressed
+
+    dialogue = RadioDialogue(library, matcher, player=RadioPlayer([episode()]))
+    for event in (Heard("where am i"), KeyPressed("where"), Heard("what topic is this")):
+        turn = dialogue.handle(event)
+        assert "The show" in turn.text and "Opening" in turn.text, turn.text
+        assert dialogue.acted == "about"
+        dialogue.acted = None
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    assert "topic 1 of" in dialogue.handle(Heard("where am i")).text  # a topic is open: the place in it

@@ -162,3 +162,45 @@ def test_the_recognizers_learn_spell_with_the_contents_long_words(library: Libra
     vocabulary = build_vocabulary(library)
     assert {"spell metastatic", "spell oncologist", "spell biopsy", "where am i", "spell that"} <= set(vocabulary.commands)
     assert "spell because" not in vocabulary.commands
+
+
+@pytest.mark.parametrize("said", ["what is this rash", "where am i bleeding", "where am i swollen"])
+def test_where_takes_no_stray_word(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).command != "where"
+
+
+@pytest.mark.parametrize("said", ["spell out side effects", "could you spell out treatment options", "spell out second opinion"])
+def test_spell_out_several_words_asks_to_be_told(matcher: Matcher, said: str) -> None:
+    assert matcher.match(said).command != "spell"
+
+
+@pytest.mark.parametrize("said, command", [("what was that part", "repeat"), ("what part is that", None)])
+def test_where_leaves_older_readings_alone(matcher: Matcher, said: str, command: str | None) -> None:
+    assert matcher.match(said).command == command
+
+
+@pytest.mark.parametrize("said", ["spell", "spell please", "spell out", "spell again"])
+def test_a_bare_spell_spells_what_was_just_read(dialogue: Dialogue, said: str) -> None:
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    assert "Metastatic: M, E, T" in dialogue.handle(Heard(said)).text
+
+
+def test_spell_that_slower_spells_at_the_slower_rate(dialogue: Dialogue) -> None:
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    turn = dialogue.handle(Heard("spell that slower"))
+    assert turn.command == "spell" and "Metastatic: M, E, T" in turn.text and dialogue.rate_wpm < 150
+
+
+def test_spell_that_spells_what_was_said_last_not_an_older_answer(dialogue: Dialogue) -> None:
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    dialogue.handle(Heard("topics"))
+    assert "Diagnosing: D, I, A" in dialogue.handle(Heard("spell that")).text  # a title of the list just read
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    message = dialogue.handle(Heard("i have chest pain"))
+    assert message.kind == "safety"
+    assert "Metastatic" not in dialogue.handle(Heard("spell that")).text
+
+
+def test_up_to_three_words_are_spelled(dialogue: Dialogue) -> None:
+    text = dialogue.handle(Heard("spell metastatic breast cancer")).text
+    assert text == "Metastatic: M, E, T, A, S, T, A, T, I, C. Breast: B, R, E, A, S, T. Cancer: C, A, N, C, E, R."

@@ -78,3 +78,6 @@ class DialogueSettings:
     max_reprompts: int = 3
     offer_related: bool = True
     speak_disclaimer: bool = True
+    brief: bool = False
+    """Brief prompts for listeners who know the guide: "More?" instead of "There is more. Say more to
+    continue." (``prompts.yaml``, ``brief``). "brief" and "full prompts" switch it by voice."""

@@ -211,6 +211,8 @@ class Dialogue:
         self.mem = _Memory()
         self.rate_wpm = self.speech.rate_wpm
         self.volume = min(self.speech.volume, self.volume_cap)
+        self.brief = self.settings.brief
+        """Brief prompts now (the setting, until "brief" or "full prompts" is said)."""
 
     # -- public -------------------------------------------------------------------------------
     def use_content(self, library: Library, matcher: Matcher) -> None:
@@ -269,7 +271,8 @@ class Dialogue:
 
     # -- helpers ------------------------------------------------------------------------------
     def _p(self, key: str, **fields: str) -> str:
-        return str(self.prompts[key]).format(**fields).strip()
+        short = self.prompts["brief"].get(key) if self.brief else None
+        return str(short or self.prompts[key]).format(**fields).strip()
 
     def _name(self, section_id: str) -> str:
         """A section's title as a topic name inside a sentence."""
@@ -689,10 +692,14 @@ class Dialogue:
             return Turn("command", (Say(self._p("goodbye")), End()), command="goodbye", score=match.score, match=match)
         if command in ("next", "previous"):
             return self._navigate(command, match)
+        if command in ("brief", "full"):
+            self.brief = command == "brief"
+            return self._turn("command", [Say(self._p(f"prompts_{command}"))], match=match, command=command, remember=False)
         if command == "where":
             return self._turn("command", [Say(self._where())], match=match, command="where", remember=False)
         if command == "spell":
-            return self._turn("command", [Say(self._spell(match.spelled))], match=match, command="spell")
+            text, spelled = self._spell(match.spelled)  # "how to ask" is not remembered: "spell that" then still
+            return self._turn("command", [Say(text)], match=match, command="spell", remember=spelled)
         if command == "yes":
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
@@ -722,17 +729,20 @@ class Dialogue:
             text += " " + self._p("where_part", part=str(self.mem.chunk + 1), parts=str(parts))
         return text
 
-    def _spell(self, words: tuple[str, ...]) -> str:
-        """The letters of the words asked for, or, for "spell that", of the long words just read."""
+    def _spell(self, words: tuple[str, ...]) -> tuple[str, bool]:
+        """The letters of the words asked for, or, for "spell that", of the long words just said (of
+        the answer's part if one was read, else of whatever was said: a topic list, a message); and
+        whether anything was spelled (else the reply says how to ask)."""
         intro = ""
         if not words:
-            if self.mem.section is None:
-                return self._p("spell_what")
-            words = hard_words(self.library.section(self.mem.section).answer[self.mem.chunk], self.matcher.is_everyday)
+            if not self.mem.last_said:
+                return self._p("spell_what"), False
+            read = [s.text for s in self.mem.last_said if s.section] or [s.text for s in self.mem.last_said]
+            words = hard_words(" ".join(read), self.matcher.is_everyday)
             if not words:
-                return self._p("spell_none")
+                return self._p("spell_none"), False
             intro = self._p("spell_recent") + " "
-        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words)
+        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words), True
 
     def _idle(self, seconds: float) -> Turn:
         if self.mem.state is State.ENDED:
@@ -758,11 +768,13 @@ class Dialogue:
         """Whether anyone has used the guide since the last reset (so there is something to forget)."""
         default_volume = min(self.speech.volume, self.volume_cap)
         return bool(self.mem.history or self.mem.choices or self.mem.topics_page is not None
-                    or self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume)
+                    or self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume
+                    or self.brief != self.settings.brief)
 
     def reset(self) -> None:
-        """Forget the session and restore the default rate and volume (next person)."""
+        """Forget the session and restore the default rate, volume and prompts (next person)."""
         self.mem = _Memory()
         self.rate_wpm = self.speech.rate_wpm
         self.volume = min(self.speech.volume, self.volume_cap)
+        self.brief = self.settings.brief
 

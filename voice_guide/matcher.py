@@ -277,15 +277,15 @@ class Matcher:
         kind = self.safety.kind(cleaned)
         if kind:
             return Match(Kind.SAFETY, safety=kind, score=1.0, reason="safety pattern")
-        spelled = spell_request(cleaned)
-        if spelled is not None:
-            return Match(Kind.COMMAND, command="spell", spelled=spelled, score=1.0, reason="spelling request")
         cmd = self.reader.read(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS)
         if cmd:
             return Match(Kind.COMMAND, command=cmd[0], score=cmd[1], reason="command phrase")
         stepped = self.reader.read_steps(cleaned)
         if stepped:
             return Match(Kind.COMMAND, command=stepped[0], steps=stepped[1], score=1.0, reason="commands in a row")
+        spelled = spell_request(cleaned)  # after the steps: "spell that slower" is no word to spell
+        if spelled is not None:
+            return Match(Kind.COMMAND, command="spell", spelled=spelled, score=1.0, reason="spelling request")
         routed = self.route(cleaned)
         if routed.kind in (Kind.OUT_OF_SCOPE, Kind.CLARIFY) and not routed.reason.startswith("not covered"):
             stray = self.reader.read_with_stray(cleaned, STRAY_COMMANDS)

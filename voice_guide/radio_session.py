@@ -18,7 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from voice_guide.audio import AudioChunk
-from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, Turn
+from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, State, Turn
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.protocols import AudioSink
 from voice_guide.radio import RadioPlayer
@@ -95,6 +95,20 @@ class RadioDialogue(Dialogue):
             return super().handle(event)
         return self._radio(command)
 
+    def _where(self) -> str:
+        """"Where am I" (by voice or the W key) during the show: the episode and its chapter, as "what is
+        this episode about" says; with a topic, a list or a question open, the place in that."""
+        if self.mem.section is None and self.mem.topics_page is None and self.mem.state is not State.CLARIFYING:
+            self.acted = "about"
+            return self._radio_text("about")
+        return super()._where()
+
+    def _radio_text(self, command: str) -> str:
+        episode = self.player.episode
+        text = self.radio_prompts[command].format(chapter=self.player.chapter.title, title=episode.title,
+                                                  description=episode.description)
+        return " ".join(text.split())
+
     def _radio(self, command: str) -> Turn:
         player = self.player
         if command == "next_chapter":
@@ -106,10 +120,7 @@ class RadioDialogue(Dialogue):
         elif command == "resume":
             player.paused = False
         self.acted = command
-        episode = player.episode
-        text = self.radio_prompts[command].format(chapter=player.chapter.title, title=episode.title,
-                                                  description=episode.description).strip()
-        return Turn("command", (Say(" ".join(text.split())),), command=command, score=1.0)
+        return Turn("command", (Say(self._radio_text(command)),), command=command, score=1.0)
 
 
 class RadioSession:

@@ -37,6 +37,9 @@ class GuideSettings:
     """After this long without use: warn, then forget the conversation and restore rate and volume."""
     idle_warning_s: float = 20.0
     earcons: bool = True
+    brief: bool = False
+    """Brief prompts ("More?") for listeners who know the guide; "full prompts" by voice brings the
+    guidance back. An idle reset restores this for the next person."""
     captions: bool = True
     barge_in: bool = True
     """Whether "stop" is heard while the guide speaks (turn off in noisy rooms)."""

@@ -14,8 +14,8 @@ from typing import Callable
 
 from voice_guide.text import STOPWORDS
 
-MAX_SPELLED_WORDS = 2
-"""At most this many words are spelled from one request ("spell breast cancer")."""
+MAX_SPELLED_WORDS = 3
+"""At most this many words are spelled from one request ("spell metastatic breast cancer")."""
 HARD_WORD_LETTERS = 8
 """A word of the guide's own text this long, and not everyday English, counts as hard to spell."""
 MAX_HARD_WORDS = 3
@@ -23,11 +23,15 @@ MAX_HARD_WORDS = 3
 MAX_WORD_LETTERS = 30
 """Longer "words" are not spelled (no one asks for 31 letters)."""
 
+_LEAD = r"(?:(?:please|now|okay|ok|so|can you|could you|would you|will you) )*"
 _TAIL = r"(?: (?:please|for me|again|out|thanks|thank you))*"
 _ASKS = (
-    rf"(?:(?:please|now|okay|ok|can you|could you|would you|will you|can you please|could you please) )*spell(?: out)?"
-    rf"(?: (?:the word|the name|for me))? (?P<w>.+?){_TAIL}",
-    rf"how (?:do|would|can|could|should|does) (?:you|i|we|one|they|it) spell(?: out)? (?:the word )?(?P<w>.+?){_TAIL}",
+    # "spell", "spell please", "spell it again": the words just read
+    rf"{_LEAD}spell(?: (?:it|that|this|them|those))?{_TAIL}",
+    # "spell out tamoxifen"; "spell out side effects" asks to be told them, so only one word
+    rf"{_LEAD}spell out (?:the word )?(?P<one>[^ ]+){_TAIL}",
+    rf"{_LEAD}spell (?!out )(?:the word |the name |for me )?(?P<w>.+?){_TAIL}",
+    rf"how (?:do|would|can|could|should|does) (?:you|i|we|one|they|it) spell (?:the word )?(?P<w>.+?){_TAIL}",
     rf"how (?:is|are) (?:the word )?(?P<w>.+?) (?:spelled|spelt){_TAIL}",
     rf"(?:what is|give me|tell me|say) the spelling (?:of|for) (?:the word )?(?P<w>.+?){_TAIL}",
 )
@@ -39,27 +43,26 @@ REFERENTS = frozenset({"that", "it", "this", "that word", "this word", "the word
 
 def spell_request(cleaned: str) -> tuple[str, ...] | None:
     """The words a request asks to have spelled ("spell metastatic" -> ("metastatic",)); ``()`` for
-    "spell that" (the words just read); None if the utterance asks for no spelling.
+    "spell that" or a bare "spell" (the words just read); None if the utterance asks for no spelling.
 
-    Only one or two words that carry meaning are taken: "spell out my options" asks to be told
-    them, not for letters, so it is no spelling request.
+    "spell out" takes one word: "spell out side effects" asks to be told them, not for letters.
     """
     for pattern in _PATTERNS:
         found = pattern.fullmatch(cleaned)
         if found is None:
             continue
-        said = found.group("w")
-        if said in REFERENTS:
+        said = found.groupdict().get("one") or found.groupdict().get("w")
+        if not said or said in REFERENTS:
             return ()
         words = tuple(said.split())
-        if len(words) > MAX_SPELLED_WORDS or any(w in STOPWORDS or not _spellable(w) for w in words):
+        if len(words) > MAX_SPELLED_WORDS or not all(_spellable(w) for w in words):
             return None
         return words
     return None
 
 
 def _spellable(word: str) -> bool:
-    return 0 < len(word) <= MAX_WORD_LETTERS and re.fullmatch(r"[a-z0-9]+", word) is not None
+    return 0 < len(word) <= MAX_WORD_LETTERS and word.isalnum()
 
 
 def letters(word: str) -> str:

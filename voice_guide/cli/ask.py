@@ -14,7 +14,7 @@ from voice_guide.cli.common import (
     open_voice_output,
     print_json,
 )
-from voice_guide.config import SpeechSettings
+from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, Turn
 from voice_guide.errors import ConfigError
@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ask.add_argument("question", nargs="*", help="the question (omit to read lines from stdin)")
     ask.add_argument("--json", action="store_true", help='print one JSON object per question: {"kind", "section", "command", "score", "text"}')
     ask.add_argument("--explain", action="store_true", help="show how the question was scored")
+    ask.add_argument("--brief", action="store_true", help='brief prompts ("More?") for listeners who know the guide')
     add_speech_args(ask)
     add_content_args(ask)
     ask.set_defaults(handler=run_ask)
@@ -100,7 +101,8 @@ def run_ask(args: argparse.Namespace) -> int:
         raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
     library, matcher = load_content(args)
     speech = _speech_settings(args)
-    dialogue = Dialogue(library, matcher, speech=speech, listen_mode="continuous")  # typed: no button to press
+    dialogue = Dialogue(library, matcher, speech=speech, settings=DialogueSettings(brief=args.brief),
+                        listen_mode="continuous")  # typed: no button to press
     output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
 
     def show(line: str, turn: Turn) -> None:

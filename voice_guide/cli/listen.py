@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from voice_guide.audio import AudioChunk, piped_audio, read_wav
 from voice_guide.cli.common import add_content_args, load_content, print_json
 from voice_guide.cli.config import add_config_arg
-from voice_guide.config import SpeechSettings
+from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.dialogue import Dialogue
 from voice_guide.earcons import EarconSettings, Earcons
 from voice_guide.endpoint import EndpointSettings
@@ -68,6 +68,7 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wake-phrase", help='wake phrase in wake mode (default "hey guide")')
     p.add_argument("--no-barge-in", action="store_true", help='do not listen for "stop" while speaking (noisy rooms)')
     p.add_argument("--no-earcons", action="store_true", help="no listening/understood/not-understood sounds")
+    p.add_argument("--brief", action="store_true", help='brief prompts ("More?") for listeners who know the guide')
     p.add_argument("--trailing-silence", type=float, metavar="S", help="silence that ends a question (default 1.0 s)")
     p.add_argument("--max-utterance", type=float, metavar="S", help="longest question (default 15 s)")
     p.add_argument("--initial-silence", type=float, metavar="S", help="no-input timeout after listening starts (default 8 s)")
@@ -204,7 +205,8 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     settings = load_settings(args.config).override(
         mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
-        earcons=False if args.no_earcons else None, trailing_silence_s=args.trailing_silence,
+        earcons=False if args.no_earcons else None, brief=True if args.brief else None,
+        trailing_silence_s=args.trailing_silence,
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
     args.content = list(settings.content) + list(args.content or [])
@@ -286,6 +288,7 @@ def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]
 def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
     st = session.settings
     return kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
+                settings=DialogueSettings(brief=st.brief),
                 idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap,
                 listen_mode=st.mode, wake_phrase=st.wake_phrase, **extra)
 
