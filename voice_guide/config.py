@@ -81,3 +81,6 @@ class DialogueSettings:
     brief: bool = False
     """Brief prompts for listeners who know the guide: "More?" instead of "There is more. Say more to
     continue." (``prompts.yaml``, ``brief``). "brief" and "full prompts" switch it by voice."""
+    keep_voice: bool = False
+    """The voice belongs to the listener (a personal device, ``--remember-voice``): a reset keeps the
+    rate, volume and prompts they chose instead of restoring the defaults for the next person."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
-from typing import Any, Union
+from typing import Any, Callable, Union
 
 import yaml
 
@@ -213,6 +213,8 @@ class Dialogue:
         self.volume = min(self.speech.volume, self.volume_cap)
         self.brief = self.settings.brief
         """Brief prompts now (the setting, until "brief" or "full prompts" is said)."""
+        self.on_voice: Callable[[int, float, bool], None] | None = None
+        """Told the rate, volume and prompts whenever a turn changes them (to keep them between runs)."""
 
     # -- public -------------------------------------------------------------------------------
     def use_content(self, library: Library, matcher: Matcher) -> None:
@@ -234,7 +236,22 @@ class Dialogue:
             return titles + CHOICE_COMMANDS + GLOBAL_COMMANDS
         return None
 
+    def use_voice(self, rate_wpm: int, volume: float, brief: bool) -> None:
+        """Start from a voice the listener chose before, kept within the limits of this guide."""
+        st = self.speech
+        self.rate_wpm = max(round(st.rate_wpm * st.rate_min_factor), min(round(st.rate_wpm * st.rate_max_factor), rate_wpm))
+        self.volume = round(max(st.volume_min, min(st.volume_max, self.volume_cap, volume)), 3)
+        self.brief = brief
+
     def handle(self, event: Event) -> Turn:
+        before = (self.rate_wpm, self.volume, self.brief)
+        turn = self._handle(event)
+        after = (self.rate_wpm, self.volume, self.brief)
+        if after != before and self.on_voice is not None:
+            self.on_voice(*after)
+        return turn
+
+    def _handle(self, event: Event) -> Turn:
         warned = self.mem.warned
         if not isinstance(event, Idle):
             self.mem.idle_seconds = 0.0
@@ -767,13 +784,16 @@ class Dialogue:
     def _in_use(self) -> bool:
         """Whether anyone has used the guide since the last reset (so there is something to forget)."""
         default_volume = min(self.speech.volume, self.volume_cap)
-        return bool(self.mem.history or self.mem.choices or self.mem.topics_page is not None
-                    or self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume
-                    or self.brief != self.settings.brief)
+        voice_changed = not self.settings.keep_voice and (
+            self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume or self.brief != self.settings.brief)
+        return bool(self.mem.history or self.mem.choices or self.mem.topics_page is not None or voice_changed)
 
     def reset(self) -> None:
-        """Forget the session and restore the default rate, volume and prompts (next person)."""
+        """Forget the session and restore the default rate, volume and prompts (next person), unless
+        the voice is the listener's own (``keep_voice``)."""
         self.mem = _Memory()
+        if self.settings.keep_voice:
+            return
         self.rate_wpm = self.speech.rate_wpm
         self.volume = min(self.speech.volume, self.volume_cap)
         self.brief = self.settings.brief

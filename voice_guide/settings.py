@@ -40,6 +40,9 @@ class GuideSettings:
     brief: bool = False
     """Brief prompts ("More?") for listeners who know the guide; "full prompts" by voice brings the
     guidance back. An idle reset restores this for the next person."""
+    remember_voice: bool = False
+    """A personal device: keep the rate, volume and prompts the listener chose, across resets and runs
+    (``$XDG_STATE_HOME/voice-guide/voice.yaml``). Leave off on a kiosk: each visitor starts fresh."""
     captions: bool = True
     barge_in: bool = True
     """Whether "stop" is heard while the guide speaks (turn off in noisy rooms)."""

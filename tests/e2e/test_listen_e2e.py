@@ -51,6 +51,17 @@ def test_spoken_talking_book_commands(wav: Any) -> None:
     assert results[3]["text"] == "Oncologist: O, N, C, O, L, O, G, I, S, T."
 
 
+def test_a_spoken_faster_is_remembered_for_the_next_run(wav: Any, tmp_path: Path) -> None:
+    env = {"XDG_STATE_HOME": str(tmp_path)}
+    argv = ("listen", "--input", str(wav(["faster"])), "--json", "--no-speak", "--engine", "pocketsphinx", "--remember-voice")
+    first = json_lines(run_cli(*argv, env=env))
+    assert [r["command"] for r in first] == ["faster"]
+    assert "rate_wpm: 180" in (tmp_path / "voice-guide" / "voice.yaml").read_text()
+    second = run_cli(*argv, env=env)
+    assert b"your saved voice: 180 words a minute" in second.stderr
+    assert "rate_wpm: 216" in (tmp_path / "voice-guide" / "voice.yaml").read_text()
+
+
 def test_out_of_scope_speech_is_not_given_a_section(wav: Any) -> None:
     said = ["what time does the cafeteria open", "who won the game last night"]
     results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))

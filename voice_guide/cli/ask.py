@@ -45,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     ask.add_argument("--json", action="store_true", help='print one JSON object per question: {"kind", "section", "command", "score", "text"}')
     ask.add_argument("--explain", action="store_true", help="show how the question was scored")
     ask.add_argument("--brief", action="store_true", help='brief prompts ("More?") for listeners who know the guide')
+    ask.add_argument("--remember-voice", action="store_true", help="keep the rate, volume and prompts you choose for next time")
     add_speech_args(ask)
     add_content_args(ask)
     ask.set_defaults(handler=run_ask)
@@ -101,8 +102,12 @@ def run_ask(args: argparse.Namespace) -> int:
         raise ConfigError("nothing to ask; give a question, e.g. voice-guide ask \"what is stage four breast cancer\"")
     library, matcher = load_content(args)
     speech = _speech_settings(args)
-    dialogue = Dialogue(library, matcher, speech=speech, settings=DialogueSettings(brief=args.brief),
+    dialogue = Dialogue(library, matcher, speech=speech, settings=DialogueSettings(brief=args.brief, keep_voice=args.remember_voice),
                         listen_mode="continuous")  # typed: no button to press
+    if args.remember_voice:
+        from voice_guide.voice_memory import given_on_command_line, remember_voice
+
+        remember_voice(dialogue, given_on_command_line(args.rate, args.volume, args.brief))
     output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
 
     def show(line: str, turn: Turn) -> None:

@@ -69,6 +69,8 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-barge-in", action="store_true", help='do not listen for "stop" while speaking (noisy rooms)')
     p.add_argument("--no-earcons", action="store_true", help="no listening/understood/not-understood sounds")
     p.add_argument("--brief", action="store_true", help='brief prompts ("More?") for listeners who know the guide')
+    p.add_argument("--remember-voice", action="store_true",
+                   help="personal device: keep the rate, volume and prompts you choose for next time (not on a kiosk)")
     p.add_argument("--trailing-silence", type=float, metavar="S", help="silence that ends a question (default 1.0 s)")
     p.add_argument("--max-utterance", type=float, metavar="S", help="longest question (default 15 s)")
     p.add_argument("--initial-silence", type=float, metavar="S", help="no-input timeout after listening starts (default 8 s)")
@@ -206,6 +208,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
         mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
         earcons=False if args.no_earcons else None, brief=True if args.brief else None,
+        remember_voice=True if args.remember_voice else None,
         trailing_silence_s=args.trailing_silence,
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
@@ -285,12 +288,17 @@ def _loader(engine: str, request: RecognizerRequest) -> Callable[[], Recognizer]
     return lambda: create_recognizer(engine, request)
 
 
-def new_dialogue(session: Session, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
+def new_dialogue(session: Session, args: argparse.Namespace, kind: type[Dialogue] = Dialogue, **extra: Any) -> Dialogue:
     st = session.settings
-    return kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
-                settings=DialogueSettings(brief=st.brief),
-                idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap,
-                listen_mode=st.mode, wake_phrase=st.wake_phrase, **extra)
+    dialogue = kind(session.library, session.matcher, speech=SpeechSettings(rate_wpm=st.rate_wpm, volume=st.volume),
+                    settings=DialogueSettings(brief=st.brief, keep_voice=st.remember_voice),
+                    idle_timeout_s=st.idle_timeout_s, idle_warning_s=st.idle_warning_s, volume_cap=st.volume_cap,
+                    listen_mode=st.mode, wake_phrase=st.wake_phrase, **extra)
+    if st.remember_voice:
+        from voice_guide.voice_memory import given_on_command_line, remember_voice
+
+        remember_voice(dialogue, given_on_command_line(args.rate, args.volume, args.brief))
+    return dialogue
 
 
 class Hangups:
@@ -359,7 +367,7 @@ def run_listen(args: argparse.Namespace) -> int:
 
 def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     session = prepare(args, live)
-    dialogue = new_dialogue(session)
+    dialogue = new_dialogue(session, args)
 
     def show(result: Utterance) -> None:
         if args.json:

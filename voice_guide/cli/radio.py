@@ -74,7 +74,7 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     try:
         folder = Path(args.episodes or settings.episodes)
         player = RadioPlayer(load_episodes(folder, args.playlist or settings.playlist))
-        dialogue = new_dialogue(session, RadioDialogue, player=player)
+        dialogue = new_dialogue(session, args, RadioDialogue, player=player)
         print(f"voice-guide: radio: {len(player.episodes)} episode(s) from {folder}", file=sys.stderr)
 
         def show(result: Utterance) -> None:

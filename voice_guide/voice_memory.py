@@ -1,0 +1,110 @@
+"""The listener's own voice kept between runs, on a personal device: rate, volume and brief prompts.
+
+Opt-in (``--remember-voice``, or ``remember_voice: true`` in the settings file): a kiosk forgets each
+visitor's voice, but a blind listener at home who said "faster" three times expects the guide to
+start at that rate tomorrow, as a screen reader does. Only these three values are written, to one
+small YAML file (``$XDG_STATE_HOME/voice-guide/voice.yaml``, else ``~/.local/state/...``); never
+audio or what was said. A missing, unreadable or broken file is not fatal: the guide warns in one
+line, starts with the configured voice, and writes the file again at the next change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+if TYPE_CHECKING:
+    from voice_guide.dialogue import Dialogue
+
+MAX_FILE_BYTES = 4096
+"""The file holds three values; anything bigger is not ours."""
+
+
+@dataclass(frozen=True)
+class SavedVoice:
+    rate_wpm: int
+    volume: float
+    brief: bool
+
+
+def default_path() -> Path:
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "voice-guide" / "voice.yaml"
+
+
+def warn(message: str) -> None:
+    print(f"voice-guide: warning: {message}", file=sys.stderr)
+
+
+def load_voice(path: Path) -> SavedVoice | None:
+    """The voice saved at ``path``; None (with a one-line warning if the file is there but unusable)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        warn(f"cannot read the saved voice in {path} ({e.strerror}); starting with the configured voice")
+        return None
+    try:
+        if len(raw) > MAX_FILE_BYTES:
+            raise ValueError("too big")
+        data = yaml.safe_load(raw.decode("utf-8"))
+        rate, volume, brief = data["rate_wpm"], data["volume"], data["brief"]
+        if not (isinstance(rate, int) and isinstance(volume, (int, float)) and isinstance(brief, bool)) or isinstance(rate, bool):
+            raise ValueError("wrong types")
+        return SavedVoice(rate, float(volume), brief)
+    except (ValueError, TypeError, KeyError, UnicodeDecodeError, yaml.YAMLError):
+        warn(f"the saved voice in {path} is broken; starting with the configured voice (it is saved again at the next change)")
+        return None
+
+
+class VoiceKeeper:
+    """Writes the voice whenever it changes; a failed write is warned about once and never stops the guide."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._warned = False
+
+    def save(self, rate_wpm: int, volume: float, brief: bool) -> None:
+        text = yaml.safe_dump({"rate_wpm": int(rate_wpm), "volume": round(float(volume), 3), "brief": bool(brief)},
+                              sort_keys=False)
+        partial = self.path.with_name(f".{self.path.name}.partial")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(partial, "w", encoding="utf-8") as f:
+                f.write("# voice-guide: the listener's speaking rate, volume and prompts (--remember-voice)\n" + text)
+            os.replace(partial, self.path)
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            if not self._warned:
+                self._warned = True
+                warn(f"cannot save your voice settings to {self.path} ({e.strerror}); they hold until the guide stops")
+
+
+def given_on_command_line(rate: object, volume: object, brief: bool) -> frozenset[str]:
+    """Which of the voice's values a flag set for this run (they win over the saved ones)."""
+    flags = {"rate_wpm": rate is not None, "volume": volume is not None, "brief": brief}
+    return frozenset(name for name, given in flags.items() if given)
+
+
+def remember_voice(dialogue: "Dialogue", given: frozenset[str] = frozenset(), path: Path | None = None) -> Path:
+    """Start ``dialogue`` from the voice saved at ``path`` (if any), except the values ``given`` by a
+    flag for this run, and save every change to it."""
+    path = path or default_path()
+    saved = load_voice(path)
+    if saved is not None:
+        dialogue.use_voice(dialogue.rate_wpm if "rate_wpm" in given else saved.rate_wpm,
+                           dialogue.volume if "volume" in given else saved.volume,
+                           dialogue.brief if "brief" in given else saved.brief)
+        print(f"voice-guide: your saved voice: {dialogue.rate_wpm} words a minute, volume {dialogue.volume:g}"
+              f"{', brief prompts' if dialogue.brief else ''} ({path})", file=sys.stderr)
+    dialogue.on_voice = VoiceKeeper(path).save
+    return path
