@@ -105,12 +105,17 @@ class RecordingCaptions:
 
     def __init__(self) -> None:
         self.lines: list[tuple[str, str]] = []
+        self.clears: list[int] = []
+        """How many lines had been captioned at each clear (a new visitor)."""
 
     def caption(self, who: str, text: str) -> None:
         self.lines.append((who, text))
 
     def status(self, state: str, topic: str | None = None) -> None:
         pass
+
+    def clear(self) -> None:
+        self.clears.append(len(self.lines))
 
 
 @dataclass

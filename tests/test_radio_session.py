@@ -196,7 +196,8 @@ def test_a_live_radio_takes_sighup_as_a_reload_and_gives_the_handler_back(
 
     previous = signal.signal(signal.SIGHUP, callers_handler)
     try:
-        code = main(["radio", "--episodes", str(tmp_path / "episodes"), "--content", str(pack), "--no-speak"])
+        code = main(["radio", "--episodes", str(tmp_path / "episodes"), "--content", str(pack), "--no-speak",
+                     "--mode", "wake"])  # no terminal here: push-to-talk would have no talk button
         after = signal.getsignal(signal.SIGHUP)
     finally:
         signal.signal(signal.SIGHUP, previous)

@@ -89,9 +89,9 @@ def test_a_kept_voice_survives_the_idle_reset_and_keys_are_saved(tmp_path: Path,
     remember_voice(dialogue, path=path)
     dialogue.handle(KeyPressed("slower"))
     assert load_voice(path) is not None and load_voice(path).rate_wpm == 125  # type: ignore[union-attr]
-    assert dialogue.handle(Idle(70)).kind == "idle"  # the voice alone is nothing to forget
     dialogue.handle(Heard("what is metastatic breast cancer"))
     assert dialogue.handle(Idle(70)).kind == "reset" and dialogue.rate_wpm == 125
+    assert dialogue.handle(Idle(70)).kind == "idle"  # after the reset, the kept voice alone is nothing to forget
 
 
 def test_a_kiosk_restores_the_default_voice(library: Library, matcher: Matcher) -> None:

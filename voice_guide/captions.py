@@ -7,7 +7,7 @@ For hard-of-hearing visitors and anyone in a loud room. ``RichCaptions`` draws a
 from __future__ import annotations
 
 from collections import deque
-from typing import Protocol, TextIO
+from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -24,35 +24,57 @@ STATES = {
 }
 
 
-class Captions(Protocol):
-    def caption(self, who: str, text: str) -> None: ...
-
-    def status(self, state: str, topic: str | None = None) -> None: ...
+def caption_states(mode: str = "push_to_talk", wake_phrase: str = "hey guide", barge_in: bool = True) -> dict[str, str]:
+    """The status bar's words for the way this guide listens: what starts a question, and whether
+    "stop" is heard while it speaks (``barge_in``); the S key always stops."""
+    start = {"push_to_talk": "Press SPACE to ask a question", "wake": f"Say \u201c{wake_phrase}\u201d to ask a question",
+             "continuous": "Ask a question whenever you are ready"}
+    states = dict(STATES, idle=start.get(mode, STATES["idle"]))
+    if not barge_in:
+        states["speaking"] = "\u25b6 SPEAKING \u2014 press S to stop"
+    return states
 
 
 class PlainCaptions:
-    def __init__(self, stream: TextIO) -> None:
+    """One line per caption. ``visitor_words`` False leaves out what the visitor said: a stream that is
+    no screen (a service's journal) must not keep it."""
+
+    def __init__(self, stream: TextIO, visitor_words: bool = True, states: dict[str, str] | None = None) -> None:
         self.stream = stream
+        self.visitor_words = visitor_words
+        self.states = states or STATES
 
     def caption(self, who: str, text: str) -> None:
+        if who == "you" and not self.visitor_words:
+            return
         self.stream.write(f"{who}: {text}\n")
         self.stream.flush()
 
     def status(self, state: str, topic: str | None = None) -> None:
         about = f" | topic: {topic}" if topic else ""
-        self.stream.write(f"[{STATES.get(state, state)}{about}]\n")
+        self.stream.write(f"[{self.states.get(state, state)}{about}]\n")
         self.stream.flush()
+
+    def clear(self) -> None:
+        """Lines already written stay written; nothing to clear."""
 
 
 class RichCaptions:
     """Redraws the screen on each change: status bar, current topic, the last few captions."""
 
-    def __init__(self, console: Console | None = None, keep: int = 3, keys_hint: str = "") -> None:
+    def __init__(self, console: Console | None = None, keep: int = 3, keys_hint: str = "",
+                 states: dict[str, str] | None = None) -> None:
         self.console = console or Console()
         self.lines: deque[tuple[str, str]] = deque(maxlen=keep)
         self.state = "idle"
         self.topic: str | None = None
         self.keys_hint = keys_hint
+        self.states = states or STATES
+
+    def clear(self) -> None:
+        self.lines.clear()
+        self.topic = None
+        self._draw()
 
     def caption(self, who: str, text: str) -> None:
         self.lines.append((who, text))
@@ -65,7 +87,7 @@ class RichCaptions:
         self._draw()
 
     def render(self) -> Group:
-        bar = Text(STATES.get(self.state, self.state), style="bold black on yellow", justify="center")
+        bar = Text(self.states.get(self.state, self.state), style="bold black on yellow", justify="center")
         topic = Text(f"Topic: {self.topic}" if self.topic else " ", style="bold yellow on black")
         body: list[RenderableType] = []
         for i, (who, text) in enumerate(self.lines):

@@ -178,6 +178,10 @@ class _Memory:
     """The answer part a stop cut short: "go on" reads it again instead of skipping what was not heard."""
     reasks: int = 0
     """Replies to a clarification that picked nothing, so far."""
+    used: bool = False
+    """Someone pressed the talk button or a key, or was answered (anything but "I did not catch
+    that"), since the last reset: whatever they heard (a crisis message, a fallback) is theirs, and the
+    next person must not be able to replay it."""
     history: list[str] = field(default_factory=list)
 
 
@@ -222,7 +226,7 @@ class Dialogue:
         section being read, an offer, a clarification's choices, the history) may name sections the
         new content no longer has, so it is dropped; the visitor's speech rate and volume stay."""
         self.library, self.matcher = library, matcher
-        self.mem = _Memory(greeted=self.mem.greeted)
+        self.mem = _Memory(greeted=self.mem.greeted, used=self.mem.used)
 
     @property
     def state(self) -> State:
@@ -260,6 +264,7 @@ class Dialogue:
             return self._start()
         if isinstance(event, (ListenStarted, KeyPressed)):
             self.mem.misses = 0
+            self.mem.used = True
         if isinstance(event, ListenStarted):
             if self._greets and not self.mem.greeted:
                 return self._start()  # a new visitor after a goodbye or an idle reset
@@ -269,6 +274,8 @@ class Dialogue:
             turn = (self._still_here(event.text, event.alternatives) if warned else None) or self._heard(event.text, event.alternatives)
             if turn.kind not in ("no_match", "clarify"):  # a new clarification counts from 0 itself
                 self.mem.misses = 0
+            if turn.kind != "no_match":  # noise heard as nothing is no one's
+                self.mem.used = True
             return self._greeted(turn)
         if isinstance(event, KeyPressed):
             if warned and event.command == "yes":
@@ -786,7 +793,8 @@ class Dialogue:
         default_volume = min(self.speech.volume, self.volume_cap)
         voice_changed = not self.settings.keep_voice and (
             self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume or self.brief != self.settings.brief)
-        return bool(self.mem.history or self.mem.choices or self.mem.topics_page is not None or voice_changed)
+        return bool(self.mem.used or self.mem.history or self.mem.choices or self.mem.topics_page is not None
+                    or voice_changed)
 
     def reset(self) -> None:
         """Forget the session and restore the default rate, volume and prompts (next person), unless

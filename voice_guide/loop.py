@@ -112,9 +112,14 @@ def _acted_on(text: str, turn: Turn) -> str:
 
 
 class Captions(Protocol):
+    """Large text of everything said, with the listening state (``voice_guide.captions``)."""
+
     def caption(self, who: str, text: str) -> None: ...
 
     def status(self, state: str, topic: str | None = None) -> None: ...
+
+    def clear(self) -> None:
+        """A new visitor: nothing of the last one stays on the screen."""
 
 
 class _LoopSink:
@@ -381,6 +386,8 @@ class Loop:
             elif isinstance(action, ResetSession):
                 self._narrow(None)
                 self.recognizer.new_visitor()
+                if self.captions is not None:
+                    self.captions.clear()
             elif isinstance(action, End):
                 self._end_session()
         if turn.text:
@@ -471,6 +478,8 @@ class Loop:
     def _end_session(self) -> None:
         """Goodbye: the next person starts a new session (a kiosk never exits by voice)."""
         self.dialogue.reset()
+        if self.captions is not None:
+            self.captions.clear()
         self._narrow(None)
         self.recognizer.new_visitor()
         self.voice = Voice(rate_wpm=self.dialogue.rate_wpm, volume=self.dialogue.volume, voice_id=self.voice.voice_id)

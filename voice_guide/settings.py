@@ -22,7 +22,7 @@ ENV_CONFIG = "VOICE_GUIDE_CONFIG"
 @dataclass(frozen=True)
 class GuideSettings:
     mode: str = "push_to_talk"
-    """How listening starts: push_to_talk (Enter/space; kiosk default), wake (the wake phrase), continuous."""
+    """How listening starts: push_to_talk (Space, or a button that types it; kiosk default), wake (the wake phrase), continuous."""
     engine: str = "auto"
     """Recognizer: auto (vosk if an English model is installed, else pocketsphinx), vosk, pocketsphinx."""
     model: str | None = None

@@ -62,6 +62,15 @@ def test_a_spoken_faster_is_remembered_for_the_next_run(wav: Any, tmp_path: Path
     assert "rate_wpm: 216" in (tmp_path / "voice-guide" / "voice.yaml").read_text()
 
 
+def test_push_to_talk_from_a_file_hears_only_after_the_press(wav: Any) -> None:
+    audio = str(wav(["what is metastatic breast cancer", "where does breast cancer spread"]))
+    refused = run_cli("listen", "--input", audio, "--mode", "push_to_talk", "--no-speak", "--json")
+    assert refused.returncode != 0 and b"--talk-at" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    results = json_lines(run_cli("listen", "--input", audio, "--talk-at", "0", "--no-speak", "--json",
+                                 "--engine", "pocketsphinx"))
+    assert [r["section"] for r in results] == ["what-is-mbc"]  # one press, one question
+
+
 def test_out_of_scope_speech_is_not_given_a_section(wav: Any) -> None:
     said = ["what time does the cafeteria open", "who won the game last night"]
     results = json_lines(run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--engine", "pocketsphinx"))

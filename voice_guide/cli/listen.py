@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import math
 import queue
 import sys
 import threading
@@ -56,10 +57,23 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run_listen)
 
 
+def seconds(text: str) -> float:
+    """A flag's number of seconds: finite and not negative."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
+    return value
+
+
 def add_voice_args(p: argparse.ArgumentParser) -> None:
     """The flags of a voice session (``listen`` and ``radio``)."""
     p.add_argument("--input", metavar="FILE", help="a WAV file (any rate/channels), or - for raw PCM on stdin")
     p.add_argument("--output", metavar="FILE", help="write the spoken replies to this WAV file")
+    p.add_argument("--talk-at", type=seconds, nargs="+", metavar="S",
+                   help="with --input: press the talk key at these input times (push-to-talk from a file)")
     p.add_argument("--json", action="store_true", help="print one JSON object per utterance")
     p.add_argument("--no-speak", action="store_true", help="do not synthesize replies (routing only)")
     p.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), help="recognizer (default auto: vosk if a model is installed)")
@@ -133,6 +147,14 @@ def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
 
 def _device(value: str | None) -> str | int | None:
     return int(value) if value is not None and value.isdigit() else value
+
+
+def check_talk_button(live: bool, settings: GuideSettings) -> None:
+    """Live push-to-talk needs the keyboard (or a button that types Space) on standard input; without
+    it the guide would greet and then never listen. (On a file, see :func:`talk_at`.)"""
+    if live and settings.mode == "push_to_talk" and not sys.stdin.isatty():
+        raise ConfigError("push-to-talk needs a keyboard or talk button, and standard input is not a terminal: "
+                          "run it on the kiosk's terminal (the systemd unit sets StandardInput=tty) or use --mode wake")
 
 
 @contextlib.contextmanager
@@ -238,21 +260,23 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     earcons = Earcons(EarconSettings(enabled=settings.earcons)) if speaking else None
     captions = None
     if live and settings.captions:
-        captions = make_captions(matcher)
+        captions = make_captions(matcher, settings)
     return Session(settings, library, matcher, source, sink, recognizer, synthesizer, earcons, captions,
                    loop_settings, speaking, tuple(extra_phrases))
 
 
-def make_captions(matcher: Matcher) -> Any:
-    """Large high-contrast captions on a terminal; one plain line per caption otherwise (logs)."""
-    from voice_guide.captions import PlainCaptions, RichCaptions
+def make_captions(matcher: Matcher, settings: GuideSettings) -> Any:
+    """Large high-contrast captions on a terminal; otherwise one plain line per caption of what the
+    guide says, never what the visitor said (the stream is a log, such as a service's journal)."""
+    from voice_guide.captions import PlainCaptions, RichCaptions, caption_states
     from voice_guide.keys import keys_help
 
+    states = caption_states(settings.mode, settings.wake_phrase, settings.barge_in)
     if sys.stderr.isatty():
         from rich.console import Console
 
-        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher.key_bindings()))
-    return PlainCaptions(sys.stderr)
+        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher.key_bindings()), states=states)
+    return PlainCaptions(sys.stderr, visitor_words=False, states=states)
 
 
 def announce_devices(session: Session, loop: Loop) -> None:
@@ -359,6 +383,18 @@ def hangups_taken(live: bool) -> Iterator[Hangups]:
         yield hangups
 
 
+def talk_at(args: argparse.Namespace, live: bool) -> None:
+    """``--talk-at`` presses the talk key on a file: it means push-to-talk, and only on a file; and
+    push-to-talk on a file needs it, or nothing would be heard."""
+    if args.talk_at and live:
+        raise ConfigError("--talk-at presses the talk key on a recording: use it with --input FILE.wav")
+    if args.talk_at:
+        args.mode = args.mode or "push_to_talk"
+    elif not live and args.mode == "push_to_talk":
+        raise ConfigError("push-to-talk on a file hears nothing until the talk key is pressed: add --talk-at SECONDS "
+                          "(when it is pressed), or use --mode continuous")
+
+
 def run_listen(args: argparse.Namespace) -> int:
     live = args.input is None
     with hangups_taken(live) as hangups:
@@ -366,7 +402,13 @@ def run_listen(args: argparse.Namespace) -> int:
 
 
 def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
+    talk_at(args, live)
     session = prepare(args, live)
+    try:
+        check_talk_button(live, session.settings)
+    except ConfigError:
+        session.close()
+        raise
     dialogue = new_dialogue(session, args)
 
     def show(result: Utterance) -> None:
@@ -376,7 +418,11 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
             print(f"you:   {result.transcript.text}\nguide: {result.turn.text}", flush=True)
 
     try:
-        with keyboard(live) as keys:
+        with keyboard(live) as live_keys:
+            keys, source = live_keys, session.source
+            if args.talk_at:
+                keys = queue.Queue()
+                source = pressed_at(session.source, keys, args.talk_at)
             if live and keys is not None and session.settings.mode == "push_to_talk":
                 print("voice-guide: press Space to ask a question (S stops, Q quits the session)", file=sys.stderr)
             loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
@@ -384,9 +430,21 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                         voice_id=args.voice)
             announce_devices(session, loop)
             hangups.reload_with(loop, session, args.content)
-            loop.run(session.source)
+            loop.run(source)
     finally:
         session.close()
     if args.output and session.speaking:
         print(f"voice-guide: replies written to {args.output}", file=sys.stderr)
     return 0
+
+
+def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: Sequence[float]) -> Iterator[AudioChunk]:
+    """The source, pressing the talk key when its audio time reaches each of ``times_s``."""
+    pending = sorted(times_s)
+    heard_s = 0.0
+    for chunk in source:
+        while pending and heard_s >= pending[0]:
+            keys.put("space")
+            pending.pop(0)
+        heard_s += chunk.seconds
+        yield chunk

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import math
 import queue
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
-
-from voice_guide.audio import AudioChunk
 
 from voice_guide.cli.common import print_json
-from voice_guide.cli.listen import (Hangups, add_voice_args, announce_devices, hangups_taken, keyboard, new_dialogue,
-                                    prepare)
+from voice_guide.cli.listen import (Hangups, add_voice_args, announce_devices, check_talk_button, hangups_taken,
+                                    keyboard, new_dialogue, prepare, pressed_at, seconds, talk_at)
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
@@ -24,17 +20,6 @@ examples:
   voice-guide radio --episodes episodes                # live: Space to ask, ] / [ chapters, I about, K pause, L resume
   voice-guide radio --episodes episodes --input visitor.wav --output room.wav --json
 """
-
-
-def _seconds(text: str) -> float:
-    """A flag's number of seconds: finite and not negative."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds (0 or more)")
-    return value
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -48,9 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--episodes", metavar="DIR", help="folder of rendered episodes (default: the settings' episodes)")
     p.add_argument("--playlist", nargs="+", metavar="NAME", help="episode folder names to play, in order")
-    p.add_argument("--resume-back", type=_seconds, metavar="S", help="resume this far before the interruption (default 3 s)")
-    p.add_argument("--talk-at", type=_seconds, nargs="+", metavar="S",
-                   help="with --input: press the talk key at these input times (push-to-talk from a file)")
+    p.add_argument("--resume-back", type=seconds, metavar="S", help="resume this far before the interruption (default 3 s)")
     add_voice_args(p)
     p.set_defaults(handler=run_radio)
 
@@ -62,8 +45,7 @@ def run_radio(args: argparse.Namespace) -> int:
 
 
 def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
-    if args.talk_at and not args.mode:
-        args.mode = "push_to_talk"
+    talk_at(args, live)
     session = prepare(args, live, file_mode="wake", extra_phrases=radio_phrases())
     settings = session.settings
     if Mode(settings.mode) is Mode.CONTINUOUS:
@@ -72,6 +54,7 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
 
         raise ConfigError("radio mode needs push_to_talk or wake mode (continuous listening would never let the show play)")
     try:
+        check_talk_button(live, settings)
         folder = Path(args.episodes or settings.episodes)
         player = RadioPlayer(load_episodes(folder, args.playlist or settings.playlist))
         dialogue = new_dialogue(session, args, RadioDialogue, player=player)
@@ -110,13 +93,3 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     return 0
 
 
-def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: Sequence[float]) -> Iterator[AudioChunk]:
-    """The source, pressing the talk key when its audio time reaches each of ``times_s``."""
-    pending = sorted(times_s)
-    heard_s = 0.0
-    for chunk in source:
-        while pending and heard_s >= pending[0]:
-            keys.put("space")
-            pending.pop(0)
-        heard_s += chunk.seconds
-        yield chunk

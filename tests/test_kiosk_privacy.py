@@ -1,0 +1,85 @@
+"""The next visitor finds nothing of the last one: not a crisis message to replay, not a topic or a
+question on the screen, not their words in a service's log."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from tests.fakes import FakeSynthesizer, ListSource, RecordingCaptions, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
+from voice_guide.captions import PlainCaptions, RichCaptions, caption_states
+from voice_guide.content import Library
+from voice_guide.dialogue import Dialogue, Heard, Idle, ListenStarted
+from voice_guide.loop import Loop, LoopSettings
+from voice_guide.matcher import Matcher
+
+
+@pytest.mark.parametrize("said", ["i want to kill myself", "what time does the cafeteria open", "hello"])
+def test_any_answered_visitor_is_reset_and_nothing_can_be_replayed(library: Library, matcher: Matcher, said: str) -> None:
+    dialogue = Dialogue(library, matcher, idle_timeout_s=60, idle_warning_s=20)
+    first = dialogue.handle(Heard(said))
+    assert dialogue.handle(Idle(45)).kind == "idle_warning"
+    assert dialogue.handle(Idle(20)).kind == "reset"
+    replay = dialogue.handle(Heard("repeat"))
+    assert replay.text == dialogue._p("nothing_to_repeat") and first.text not in replay.text
+
+
+def test_a_press_of_the_talk_button_alone_is_a_visitor(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher, idle_timeout_s=60, idle_warning_s=20)
+    dialogue.handle(ListenStarted())
+    assert dialogue.handle(Idle(70)).kind in ("idle_warning", "reset")
+
+
+def test_noise_heard_as_nothing_does_not_wake_an_empty_room(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher, idle_timeout_s=60, idle_warning_s=20)
+    assert dialogue.handle(Heard("")).kind == "no_match"
+    assert dialogue.handle(Idle(70)).kind == "idle"
+
+
+def test_the_reset_clears_the_screen_before_the_next_person(library: Library, matcher: Matcher) -> None:
+    captions = RecordingCaptions()
+    loop = Loop(Dialogue(library, matcher), ScriptedRecognizer(["i want to kill myself"]), FakeSynthesizer(),
+                RecordingSink(), LoopSettings(greet=False), captions=captions)
+    loop.run(ListSource(chunked(quiet(500), tone(1500), quiet(1500), quiet(62_000))))
+    assert captions.clears, "the screen was cleared"
+    after = captions.lines[captions.clears[-1]:]
+    assert after and all("988" not in text and who != "you" for who, text in after), after
+
+
+def test_rich_captions_clear_the_topic_and_lines() -> None:
+    out = io.StringIO()
+    captions = RichCaptions(Console(file=out, width=100, force_terminal=False, color_system=None))
+    captions.status("speaking", topic="Where breast cancer most often spreads")
+    captions.caption("you", "where does it spread")
+    captions.clear()
+    frame = out.getvalue().split("SPEAKING")[-1]  # the last frame drawn
+    assert "Topic:" not in frame and "where does it spread" not in frame
+
+
+def test_a_log_never_gets_the_visitors_words() -> None:
+    out = io.StringIO()
+    captions = PlainCaptions(out, visitor_words=False)
+    captions.caption("you", "i have a lump in my armpit")
+    captions.caption("guide", "I don't have information about that.")
+    assert out.getvalue() == "guide: I don't have information about that.\n"
+
+
+def test_the_status_bar_says_what_starts_a_question_and_how_to_stop() -> None:
+    assert caption_states("push_to_talk")["idle"] == "Press SPACE to ask a question"
+    assert "hey guide" not in caption_states("push_to_talk")["idle"]
+    assert "\u201cok guide\u201d" in caption_states("wake", wake_phrase="ok guide")["idle"]
+    assert "say" not in caption_states(barge_in=False)["speaking"]
+    assert "say \u201cstop\u201d" in caption_states(barge_in=True)["speaking"]
+
+
+def test_push_to_talk_without_a_talk_button_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from voice_guide.cli.listen import check_talk_button
+    from voice_guide.errors import ConfigError
+    from voice_guide.settings import GuideSettings
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a service with no terminal
+    with pytest.raises(ConfigError, match="StandardInput=tty"):
+        check_talk_button(True, GuideSettings(mode="push_to_talk"))
+    check_talk_button(True, GuideSettings(mode="wake"))  # the wake phrase needs no button
