@@ -291,3 +291,17 @@ def test_closing_a_session_finishes_the_reply_file_first_whatever_the_rest_does(
     with pytest.raises(KeyboardInterrupt):
         Session.close(session)  # type: ignore[arg-type]
     assert closed == ["sink", "synthesizer", "source"]
+
+
+def test_a_failed_reload_is_one_line_from_the_caller_not_a_log_line_too(tmp_path: Path, library: Library,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    from voice_guide.resilience import reload_library
+
+    pack = tmp_path / "broken.yaml"
+    pack.write_text("pack: [broken\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        kept, error = reload_library(library, [str(pack)])
+    assert kept is library and error and "broken.yaml" in error
+    assert not caplog.records

@@ -67,3 +67,19 @@ def test_config_show_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["config", "show", "--json", "--config", str(write(tmp_path, "wake_phrase: hello guide\n"))]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["wake_phrase"] == "hello guide" and shown["source"].endswith("kiosk.yaml")
+
+
+def test_a_device_of_the_wrong_kind_says_what_is_expected(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("input_device: [1]\n")
+    with pytest.raises(ContentError, match="expected a device name or number"):
+        load_settings(path)
+
+
+def test_a_low_volume_cap_alone_lowers_the_starting_volume(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.yaml"
+    path.write_text("volume_cap: 0.5\n")
+    assert load_settings(path).volume == 0.5
+    path.write_text("volume_cap: 0.5\nvolume: 0.8\n")
+    with pytest.raises(ContentError, match="above volume_cap"):
+        load_settings(path)

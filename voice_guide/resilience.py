@@ -230,6 +230,5 @@ def reload_library(current: Library, extra: Iterable[str]) -> tuple[Library, str
     """Load the packs again; on a content error keep ``current`` and return the error line."""
     try:
         return load_library(list(extra)), None
-    except ContentError as exc:
-        _LOGGER.error("content reload failed, keeping the last good packs: %s", exc)
+    except ContentError as exc:  # the caller says so in one line
         return current, str(exc)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from voice_guide.errors import ConfigError, ContentError
 from voice_guide.yaml_lines import LineDict, line_of, load_yaml
@@ -111,6 +111,16 @@ def _check_values(s: GuideSettings, path: str, lines: LineDict | None) -> None:
         fail("volume", f"{s.volume} is above volume_cap {s.volume_cap} (the loudest allowed; raise volume_cap in the settings file)")
     if not any(ch.isalpha() for ch in s.wake_phrase):
         fail("wake_phrase", "must have words in it, e.g. 'hey guide'")
+    if lines is not None:  # paths a file names are checked now (flags' paths are checked where they are used)
+        _check_paths(s, fail)
+
+
+def _check_paths(s: GuideSettings, fail: Callable[[str, str], None]) -> None:
+    if s.model is not None and not Path(s.model).is_dir():
+        fail("model", f"{s.model} is not a folder; run 'voice-guide model download', fix the path, or remove the line")
+    for folder in s.content:
+        if not folder.strip() or not Path(folder).exists():
+            fail("content", f"'{folder}' does not exist; give content pack files or folders")
 
 
 def _coerce(key: str, value: Any, default: Any, path: str, line: int | None) -> Any:
@@ -133,7 +143,9 @@ def _coerce(key: str, value: Any, default: Any, path: str, line: int | None) -> 
     elif isinstance(value, expected):
         return value
     kind = {bool: "true or false", tuple: "a list of text", float: "a number", int: "a whole number", str: "text"}
-    raise ContentError(path, line, f"{key}: expected {kind.get(expected, expected.__name__)}, got {value!r}")
+    wanted = "a path" if key == "model" else "a device name or number" if key.endswith("_device") else \
+        kind.get(expected, expected.__name__)
+    raise ContentError(path, line, f"{key}: expected {wanted}, got {value!r}")
 
 
 def load_settings(path: str | Path | None = None) -> GuideSettings:
@@ -155,5 +167,7 @@ def load_settings(path: str | Path | None = None) -> GuideSettings:
             raise ContentError(str(p), line_of(data, key), f"unknown setting '{key}' (known: {', '.join(sorted(known))})")
         values[key] = _coerce(key, value, known[key], str(p), line_of(data, key))
     settings = replace(defaults, source=str(p), **values)
+    if "volume" not in values and settings.volume > settings.volume_cap:
+        settings = replace(settings, volume=settings.volume_cap)  # a low cap alone: start at the cap
     _check_values(settings, str(p), data)
     return settings

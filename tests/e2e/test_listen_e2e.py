@@ -185,6 +185,31 @@ def test_doctor_checks_the_settings_file(tmp_path: Path) -> None:
     assert not settings["ok"] and f"{bad}:1" in settings["detail"] and "outside" in settings["detail"]
 
 
+def test_doctor_checks_what_the_settings_file_names(tmp_path: Path) -> None:
+    import json
+
+    config = tmp_path / "kiosk.yaml"
+    config.write_text(f"input_device: no such mic\nepisodes: {tmp_path / 'none'}\nengine: vosk\n", encoding="utf-8")
+    proc = run_cli("doctor", "--json", "--config", str(config), env={"VOICE_GUIDE_VOSK_MODEL": ""}, cwd=tmp_path)
+    found = {c["check"]: c for c in json.loads(proc.stdout)}
+    assert not found["microphone"]["ok"] and "no such mic" in found["microphone"]["detail"]
+    assert not found["episodes"]["ok"] and not found["episodes"]["needed"]
+    assert found["content"]["ok"] and "10 sections" in found["content"]["detail"]
+    assert not found["vosk"]["ok"] and found["vosk"]["needed"] and proc.returncode == 1  # the settings ask for vosk
+    plain = run_cli("doctor", "--config", str(config), env={"VOICE_GUIDE_VOSK_MODEL": ""}, cwd=tmp_path).stdout.decode()
+    assert "listen would use: nothing" in plain
+
+
+@pytest.mark.parametrize("line, key", [("model: /nonexistent", "model"), ("content: [/nonexistent]", "content"),
+                                       ("content: ['']", "content")])
+def test_paths_in_the_settings_file_are_checked_with_file_and_line(tmp_path: Path, line: str, key: str) -> None:
+    config = tmp_path / "kiosk.yaml"
+    config.write_text(f"mode: wake\n{line}\n", encoding="utf-8")
+    proc = run_cli("config", "show", "--config", str(config))
+    err = proc.stderr.decode().strip()
+    assert proc.returncode != 0 and len(err.splitlines()) == 1 and f"{config}:2: {key}:" in err, err
+
+
 def test_model_unpack_checks_paths_and_structure(tmp_path: Path) -> None:
     import zipfile
 

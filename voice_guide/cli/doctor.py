@@ -6,10 +6,14 @@ from __future__ import annotations
 import argparse
 import shutil
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from voice_guide.cli.common import print_json
 from voice_guide.errors import VoiceGuideError
+
+if TYPE_CHECKING:
+    from voice_guide.settings import GuideSettings
 
 
 @dataclass(frozen=True)
@@ -37,15 +41,20 @@ def _try(name: str, probe: Callable[[], str], fix: str, needed: bool = True) -> 
         return Check(name, False, f"{exc}; {fix}" if fix not in str(exc) else str(exc), needed)
 
 
-def _devices(kind: str) -> str:
+def _devices(kind: str, configured: str | None = None) -> str:
+    """The devices of a kind, and whether the configured one (else the system default) can be opened."""
     from voice_guide.engines import sounddevice_io
 
     names = [str(d.get("name")) for d in sounddevice_io.list_devices()
              if int(d.get(f"max_{kind}_channels", 0)) > 0]
-    available = sounddevice_io.input_available() if kind == "input" else sounddevice_io.output_available()
+    device: str | int | None = int(configured) if configured is not None and configured.isdigit() else configured
+    available = sounddevice_io.input_available(device) if kind == "input" else sounddevice_io.output_available(device)
+    listed = (", ".join(names[:4]) + (" ..." if len(names) > 4 else "")) or "none"
+    if configured is not None and not available:
+        raise OSError(f"the settings' {kind}_device '{configured}' cannot be opened (devices: {listed})")
     if not names or not available:
         raise OSError(f"no {kind} device")
-    return ", ".join(names[:4]) + (" ..." if len(names) > 4 else "")
+    return (f"'{configured}' of " if configured is not None else "") + listed
 
 
 def _espeak() -> str:
@@ -73,45 +82,83 @@ def _pocketsphinx() -> str:
     return f"built-in English model at {hmm}"
 
 
-def _vosk() -> str:
+def _vosk(configured: str | None = None) -> str:
     from voice_guide.content import load_library
     from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model
     from voice_guide.vocabulary import build_vocabulary
 
-    model = find_model()
+    model = find_model(configured)
     if model is None:
         raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, models/<name>/)")
     check_model(model, build_vocabulary(load_library()))
     return f"model {model} (it knows the content's words)"
 
 
-def _settings(path: str | None) -> str:
-    from voice_guide.settings import load_settings
-
-    source = load_settings(path).source
+def _settings(settings: "GuideSettings") -> str:
+    source = settings.source
     return "built-in defaults (no settings file)" if source == "defaults" else f"{source} is valid"
 
 
+def _content(settings: "GuideSettings") -> str:
+    from voice_guide.content import load_library
+
+    library = load_library(settings.content)
+    return f"{len(library.sections)} sections in {len(library.packs)} pack(s), all checks passed"
+
+
+def _episodes(settings: "GuideSettings") -> str:
+    from voice_guide.radio import load_episodes
+
+    episodes = load_episodes(Path(settings.episodes), settings.playlist)
+    return f"{len(episodes)} episode(s) in {settings.episodes}"
+
+
 def checks(config: str | None = None) -> list[Check]:
+    from voice_guide.settings import GuideSettings, load_settings
+
+    try:
+        settings = load_settings(config)
+        first = Check("settings", True, _settings(settings))
+    except VoiceGuideError as exc:
+        settings = GuideSettings()  # the rest is checked as it would run without the file
+        first = Check("settings", False, f"{exc}; fix the file, or unset $VOICE_GUIDE_CONFIG")
     return [
-        _try("settings", lambda: _settings(config), "fix the file, or unset $VOICE_GUIDE_CONFIG"),
-        _try("microphone", lambda: _devices("input"), "plug in a microphone, or use 'listen --input FILE.wav'", needed=False),
-        _try("speaker", lambda: _devices("output"), "plug in a speaker or headset, or use '--output FILE.wav'", needed=False),
+        first,
+        _try("microphone", lambda: _devices("input", settings.input_device),
+             "plug in a microphone, or use 'listen --input FILE.wav'", needed=False),
+        _try("speaker", lambda: _devices("output", settings.output_device),
+             "plug in a speaker or headset, or use '--output FILE.wav'", needed=False),
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
         _try("text-to-speech", _tts, "sudo apt-get install espeak-ng; pip install pyttsx3"),
         _try("pocketsphinx", _pocketsphinx, "pip install pocketsphinx"),
-        _try("vosk", _vosk, "run 'voice-guide model download' (pocketsphinx is used until then)", needed=False),
+        _try("vosk", lambda: _vosk(settings.model), "run 'voice-guide model download' (pocketsphinx is used until then)",
+             needed=settings.engine == "vosk"),
+        _try("content", lambda: _content(settings), "fix the pack it names ('voice-guide content check')"),
+        _try("episodes", lambda: _episodes(settings), "(radio needs them)", needed=False),
     ]
 
 
+def recognizer_used(results: list[Check], engine: str) -> str:
+    """What ``listen`` would hear with, given the checks and the settings' engine."""
+    vosk = next(c for c in results if c.name == "vosk").ok
+    if engine == "pocketsphinx" or (engine == "auto" and not vosk):
+        return "pocketsphinx"
+    return "vosk" if vosk else "nothing: the settings ask for vosk, which has no usable model"
+
+
 def run_doctor(args: argparse.Namespace) -> int:
+    from voice_guide.settings import load_settings
+
     results = checks(args.config)
+    try:
+        engine = load_settings(args.config).engine
+    except VoiceGuideError:
+        engine = "auto"
     if args.json:
         print_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "needed": c.needed} for c in results])
     else:
         for c in results:
             mark = "ok  " if c.ok else ("FAIL" if c.needed else "--  ")
             print(f"{mark} {c.name:15} {c.detail}")
-        recognizer = "vosk" if next(c for c in results if c.name == "vosk").ok else "pocketsphinx"
-        print(f"\nlisten would use: {recognizer}")
+        print(f"\nlisten would use: {recognizer_used(results, engine)}")
     return 0 if all(c.ok for c in results if c.needed) else 1
