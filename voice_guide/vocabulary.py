@@ -324,7 +324,7 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     words = load_commands()
     commands = _unique([p for spec in words.specs.values() for p in spec.phrases]
                        + [p for spec in words.specs.values() for pat in spec.patterns for p in pattern_phrases(pat, 20)]
-                       + spelling_phrases(library) + list(extra_commands), stems=True)
+                       + list(extra_commands), stems=True)
     # A wake phrase (an extra command) is often followed straight away by the question: teach the
     # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
@@ -335,8 +335,12 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     heard = {w for p in safety for w in p.split()}
     safety += tuple(w for w in _unique((w for pat in patterns for w in pattern_words(pat)), stems=True) if w not in heard)
     synonyms = _unique(t for variants in library.synonyms.values() for t in variants)
-    return Vocabulary(domain, commands, safety, _unique(general_sentences()) + woken,
-                      reply_phrases(library, extra_commands), synonyms)
+    general = _unique(general_sentences()) + woken
+    # "spell <word>" only for words the recognizer hears anyway: every new word is one more that other
+    # speech can be misheard as ("testing for spread" as "testing fourth ...").
+    known = {w for group in (domain, commands, safety, general, synonyms) for p in group for w in p.split()}
+    commands += tuple(p for p in spelling_phrases(library) if p.split()[1] in known)
+    return Vocabulary(domain, commands, safety, general, reply_phrases(library, extra_commands), synonyms)
 
 
 def reply_phrases(library: Library, extra_commands: Sequence[str] = ()) -> tuple[str, ...]:
@@ -358,7 +362,8 @@ SPELLED_LETTERS = 6
 
 def spelling_phrases(library: Library) -> list[str]:
     """"spell <word>" for every content word of the titles and answers worth spelling out: at least
-    ``SPELLED_LETTERS`` letters and not everyday English, so "spell oncologist" can be heard."""
+    ``SPELLED_LETTERS`` letters and not everyday English, so "spell oncologist" can be heard (the
+    vocabulary keeps those whose word it has anyway)."""
     everyday = load_neutral().stems
     words = dict.fromkeys(w for s in library.sections for text in (s.title, *s.answer)
                           for w in content_words(text, lambda w: stem(w) in everyday, SPELLED_LETTERS))
