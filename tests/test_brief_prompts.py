@@ -40,13 +40,14 @@ def read_everything(dialogue: Dialogue, library: Library) -> tuple[list[str], in
     return heard, words
 
 
-@pytest.mark.parametrize("said", ["brief", "be brief please", "shorter prompts", "less talking", "no more instructions"])
+@pytest.mark.parametrize("said", ["brief", "be brief please", "shorter prompts", "less talking", "no more instructions",
+                                  "no more explaining", "fewer explanations", "less hints please"])
 def test_brief_is_a_command(matcher: Matcher, said: str) -> None:
     match = matcher.match(said)
     assert match.kind is Kind.COMMAND and match.command == "brief"
 
 
-@pytest.mark.parametrize("said", ["full prompts", "more instructions", "verbose", "switch to full prompts"])
+@pytest.mark.parametrize("said", ["full prompts", "more instructions", "verbose", "switch to full prompts", "more hints"])
 def test_full_is_a_command(matcher: Matcher, said: str) -> None:
     match = matcher.match(said)
     assert match.kind is Kind.COMMAND and match.command == "full"

@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from voice_guide.captions import PlainCaptions, RichCaptions
+from voice_guide.captions import RichCaptions
 from voice_guide.keys import key_for_input, key_map, keys_help
 from voice_guide.matcher import GLOBAL_COMMANDS, Matcher
 
@@ -45,11 +45,3 @@ def test_rich_captions_show_text_state_and_topic() -> None:
     assert "Topic: Where breast cancer most often spreads" in frame
     assert "Guide: Slower." in frame and "You: slower" in frame
     assert "bones, lungs" not in frame, "only the last lines stay on screen"
-
-
-def test_plain_captions_one_line_each() -> None:
-    out = io.StringIO()
-    captions = PlainCaptions(out)
-    captions.caption("Guide", "Hello.")
-    captions.status("speaking")
-    assert out.getvalue().splitlines() == ["Guide: Hello.", "[\u25b6 SPEAKING \u2014 press S or say \u201cstop\u201d to stop]"]

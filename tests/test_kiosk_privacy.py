@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from tests.fakes import FakeSynthesizer, ListSource, RecordingCaptions, RecordingSink, ScriptedRecognizer, chunked, quiet, tone
-from voice_guide.captions import PlainCaptions, RichCaptions, caption_states
+from voice_guide.captions import RichCaptions, caption_states
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, Heard, Idle, ListenStarted
 from voice_guide.loop import Loop, LoopSettings
@@ -58,14 +58,6 @@ def test_rich_captions_clear_the_topic_and_lines() -> None:
     assert "Topic:" not in frame and "where does it spread" not in frame
 
 
-def test_a_log_never_gets_the_visitors_words() -> None:
-    out = io.StringIO()
-    captions = PlainCaptions(out, visitor_words=False)
-    captions.caption("you", "i have a lump in my armpit")
-    captions.caption("guide", "I don't have information about that.")
-    assert out.getvalue() == "guide: I don't have information about that.\n"
-
-
 def test_the_status_bar_says_what_starts_a_question_and_how_to_stop() -> None:
     assert caption_states("push_to_talk")["idle"] == "Press SPACE to ask a question"
     assert "hey guide" not in caption_states("push_to_talk")["idle"]
@@ -83,3 +75,11 @@ def test_push_to_talk_without_a_talk_button_is_refused(monkeypatch: pytest.Monke
     with pytest.raises(ConfigError, match="StandardInput=tty"):
         check_talk_button(True, GuideSettings(mode="push_to_talk"))
     check_talk_button(True, GuideSettings(mode="wake"))  # the wake phrase needs no button
+
+
+def test_without_a_terminal_there_are_no_captions_to_log(matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voice_guide.cli.listen import make_captions
+    from voice_guide.settings import GuideSettings
+
+    monkeypatch.setattr("sys.stderr", io.StringIO())  # a service's journal
+    assert make_captions(matcher, GuideSettings()) is None

@@ -49,7 +49,8 @@ def test_without_the_flag_nothing_is_written(tmp_path: Path) -> None:
 def test_a_flag_wins_over_the_saved_voice_for_its_run(tmp_path: Path) -> None:
     ask(tmp_path, "--remember-voice", "faster")
     out = ask(tmp_path, "--remember-voice", "--rate", "120", "slower")
-    assert out.returncode == 0 and saved(tmp_path)["rate_wpm"] == 100
+    assert out.returncode == 0 and "your saved voice: 120 words a minute" in out.stderr  # this run: the flag's rate
+    assert saved(tmp_path)["rate_wpm"] == 180  # the next run: the listener's own
 
 
 @pytest.mark.parametrize("text", ["rate_wpm: [\n", "rate_wpm: fast\nvolume: 1\nbrief: false\n", "just words\n", "x" * 5000])
@@ -99,3 +100,65 @@ def test_a_kiosk_restores_the_default_voice(library: Library, matcher: Matcher) 
     dialogue.handle(KeyPressed("slower"))
     dialogue.handle(Idle(70))
     assert dialogue.rate_wpm == 150
+
+
+def test_values_a_flag_set_are_not_saved(tmp_path: Path) -> None:
+    ask(tmp_path, "--remember-voice", "faster")
+    ask(tmp_path, "--remember-voice", "--rate", "100", "--brief", "louder")
+    assert saved(tmp_path) == {"rate_wpm": 180, "volume": pytest.approx(1.128), "brief": False}
+
+
+def test_two_guides_saving_at_once_never_leave_a_half_file(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "voice.yaml"
+    keepers = [VoiceKeeper(path), VoiceKeeper(path)]
+    seen: list[object] = []
+
+    def write(keeper: VoiceKeeper, rate: int) -> None:
+        for _ in range(300):
+            keeper.save(rate, 0.8, rate > 150)
+
+    def read() -> None:
+        for _ in range(300):
+            if path.exists():
+                seen.append(load_voice(path))
+
+    threads = [threading.Thread(target=write, args=(keepers[0], 120)), threading.Thread(target=write, args=(keepers[1], 180)),
+               threading.Thread(target=read)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen and all(v is not None for v in seen)
+    assert not [p for p in tmp_path.iterdir() if p.name != "voice.yaml"], "no temporary file left"
+
+
+@pytest.mark.parametrize("state", ["relative/state", ""])
+def test_a_relative_state_folder_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str) -> None:
+    from voice_guide.voice_memory import default_path
+
+    monkeypatch.setenv("XDG_STATE_HOME", state)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert default_path() == tmp_path / ".local" / "state" / "voice-guide" / "voice.yaml"
+
+
+def test_no_home_is_one_warning(library: Library, matcher: Matcher, monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("XDG_STATE_HOME", raising=False)
+
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    dialogue = Dialogue(library, matcher)
+    assert remember_voice(dialogue) is None
+    dialogue.handle(Heard("faster"))
+    assert dialogue.rate_wpm == 180 and "no home folder" in capsys.readouterr().err
+
+
+def test_a_cap_below_the_softest_step_is_never_passed(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher, volume_cap=0.1)
+    for said in ("softer", "louder", "softer"):
+        dialogue.handle(Heard(said))
+        assert dialogue.volume <= 0.1

@@ -1,13 +1,13 @@
 """Captions: every spoken line also shown as large, high-contrast text, with the listening state.
 
 For hard-of-hearing visitors and anyone in a loud room. ``RichCaptions`` draws a full-screen panel
-(yellow/white on black, no flashing); ``PlainCaptions`` writes one line per caption (logs, pipes).
+(yellow/white on black, no flashing). There are none without a terminal: standard error is then a
+log, and a log must not learn what a visitor asked or was told.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import TextIO
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
@@ -33,30 +33,6 @@ def caption_states(mode: str = "push_to_talk", wake_phrase: str = "hey guide", b
     if not barge_in:
         states["speaking"] = "\u25b6 SPEAKING \u2014 press S to stop"
     return states
-
-
-class PlainCaptions:
-    """One line per caption. ``visitor_words`` False leaves out what the visitor said: a stream that is
-    no screen (a service's journal) must not keep it."""
-
-    def __init__(self, stream: TextIO, visitor_words: bool = True, states: dict[str, str] | None = None) -> None:
-        self.stream = stream
-        self.visitor_words = visitor_words
-        self.states = states or STATES
-
-    def caption(self, who: str, text: str) -> None:
-        if who == "you" and not self.visitor_words:
-            return
-        self.stream.write(f"{who}: {text}\n")
-        self.stream.flush()
-
-    def status(self, state: str, topic: str | None = None) -> None:
-        about = f" | topic: {topic}" if topic else ""
-        self.stream.write(f"[{self.states.get(state, state)}{about}]\n")
-        self.stream.flush()
-
-    def clear(self) -> None:
-        """Lines already written stay written; nothing to clear."""
 
 
 class RichCaptions:

@@ -244,7 +244,8 @@ class Dialogue:
         """Start from a voice the listener chose before, kept within the limits of this guide."""
         st = self.speech
         self.rate_wpm = max(round(st.rate_wpm * st.rate_min_factor), min(round(st.rate_wpm * st.rate_max_factor), rate_wpm))
-        self.volume = round(max(st.volume_min, min(st.volume_max, self.volume_cap, volume)), 3)
+        cap = min(st.volume_max, self.volume_cap)
+        self.volume = round(max(min(st.volume_min, cap), min(cap, volume)), 3)
         self.brief = brief
 
     def handle(self, event: Event) -> Turn:
@@ -652,7 +653,7 @@ class Dialogue:
             return ("fastest" if command == "faster" else "slowest") if limit else command
         factor = st.volume_step if command == "louder" else 1 / st.volume_step
         cap = min(st.volume_max, self.volume_cap)
-        new_v = round(max(st.volume_min, min(cap, self.volume * factor)), 3)
+        new_v = round(max(min(st.volume_min, cap), min(cap, self.volume * factor)), 3)
         limit = abs(new_v - self.volume) < 0.05 * self.volume  # under half a decibel is no step
         self.volume = self.volume if limit else new_v
         return ("loudest" if command == "louder" else "softest") if limit else command

@@ -120,7 +120,8 @@ def _check_paths(s: GuideSettings, fail: Callable[[str, str], None]) -> None:
         fail("model", f"{s.model} is not a folder; run 'voice-guide model download', fix the path, or remove the line")
     for folder in s.content:
         if not folder.strip() or not Path(folder).exists():
-            fail("content", f"'{folder}' does not exist; give content pack files or folders")
+            fail("content", f"'{folder}' does not exist (relative paths start from the folder the guide runs in); "
+                            "give content pack files or folders")
 
 
 def _coerce(key: str, value: Any, default: Any, path: str, line: int | None) -> Any:

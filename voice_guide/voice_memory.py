@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +34,15 @@ class SavedVoice:
     brief: bool
 
 
-def default_path() -> Path:
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+def default_path() -> Path | None:
+    """``$XDG_STATE_HOME/voice-guide/voice.yaml`` (a relative value is ignored, as the XDG spec says),
+    else under ``~/.local/state``; None when there is no home either."""
+    state = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(state):
+        try:
+            state = str(Path.home() / ".local" / "state")
+        except RuntimeError:
+            return None
     return Path(state) / "voice-guide" / "voice.yaml"
 
 
@@ -66,24 +74,31 @@ def load_voice(path: Path) -> SavedVoice | None:
 
 
 class VoiceKeeper:
-    """Writes the voice whenever it changes; a failed write is warned about once and never stops the guide."""
+    """Writes the voice whenever it changes; a failed write is warned about once and never stops the guide.
 
-    def __init__(self, path: Path) -> None:
+    ``kept`` holds values a flag set for this run only: the file keeps its own for those."""
+
+    def __init__(self, path: Path, kept: SavedVoice | None = None, given: frozenset[str] = frozenset()) -> None:
         self.path = path
+        self.kept = kept or SavedVoice(150, 0.8, False)  # nothing saved yet: the built-in voice
+        self.given = given
         self._warned = False
 
     def save(self, rate_wpm: int, volume: float, brief: bool) -> None:
-        text = yaml.safe_dump({"rate_wpm": int(rate_wpm), "volume": round(float(volume), 3), "brief": bool(brief)},
-                              sort_keys=False)
-        partial = self.path.with_name(f".{self.path.name}.partial")
+        values = {"rate_wpm": int(rate_wpm), "volume": round(float(volume), 3), "brief": bool(brief)}
+        values.update({name: getattr(self.kept, name) for name in self.given})
+        text = yaml.safe_dump(values, sort_keys=False)
+        partial: str | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(partial, "w", encoding="utf-8") as f:
+            fd, partial = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:  # a name of its own: two guides never share one
                 f.write("# voice-guide: the listener's speaking rate, volume and prompts (--remember-voice)\n" + text)
             os.replace(partial, self.path)
         except OSError as e:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
+            if partial is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(partial)
             if not self._warned:
                 self._warned = True
                 warn(f"cannot save your voice settings to {self.path} ({e.strerror}); they hold until the guide stops")
@@ -95,10 +110,13 @@ def given_on_command_line(rate: object, volume: object, brief: bool) -> frozense
     return frozenset(name for name, given in flags.items() if given)
 
 
-def remember_voice(dialogue: "Dialogue", given: frozenset[str] = frozenset(), path: Path | None = None) -> Path:
+def remember_voice(dialogue: "Dialogue", given: frozenset[str] = frozenset(), path: Path | None = None) -> Path | None:
     """Start ``dialogue`` from the voice saved at ``path`` (if any), except the values ``given`` by a
-    flag for this run, and save every change to it."""
+    flag for this run (which are not saved either), and save every change to it."""
     path = path or default_path()
+    if path is None:
+        warn("there is no home folder or $XDG_STATE_HOME to keep your voice settings in; they hold until the guide stops")
+        return None
     saved = load_voice(path)
     if saved is not None:
         dialogue.use_voice(dialogue.rate_wpm if "rate_wpm" in given else saved.rate_wpm,
@@ -106,5 +124,5 @@ def remember_voice(dialogue: "Dialogue", given: frozenset[str] = frozenset(), pa
                            dialogue.brief if "brief" in given else saved.brief)
         print(f"voice-guide: your saved voice: {dialogue.rate_wpm} words a minute, volume {dialogue.volume:g}"
               f"{', brief prompts' if dialogue.brief else ''} ({path})", file=sys.stderr)
-    dialogue.on_voice = VoiceKeeper(path).save
+    dialogue.on_voice = VoiceKeeper(path, saved, given).save
     return path

@@ -200,6 +200,15 @@ def test_doctor_checks_what_the_settings_file_names(tmp_path: Path) -> None:
     assert "listen would use: nothing" in plain
 
 
+def test_doctor_fails_a_model_the_settings_name_that_listen_would_refuse(tmp_path: Path) -> None:
+    (tmp_path / "emptymodel").mkdir()
+    config = tmp_path / "kiosk.yaml"
+    config.write_text("model: emptymodel\n", encoding="utf-8")
+    proc = run_cli("doctor", "--config", str(config), env={"VOICE_GUIDE_VOSK_MODEL": ""}, cwd=tmp_path)
+    vosk = next(line for line in proc.stdout.decode().splitlines() if " vosk " in f" {line} ")
+    assert proc.returncode == 1 and vosk.startswith("FAIL") and "listen would use: nothing" in proc.stdout.decode()
+
+
 @pytest.mark.parametrize("line, key", [("model: /nonexistent", "model"), ("content: [/nonexistent]", "content"),
                                        ("content: ['']", "content")])
 def test_paths_in_the_settings_file_are_checked_with_file_and_line(tmp_path: Path, line: str, key: str) -> None:

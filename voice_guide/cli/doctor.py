@@ -47,7 +47,8 @@ def _devices(kind: str, configured: str | None = None) -> str:
 
     names = [str(d.get("name")) for d in sounddevice_io.list_devices()
              if int(d.get(f"max_{kind}_channels", 0)) > 0]
-    device: str | int | None = int(configured) if configured is not None and configured.isdigit() else configured
+    device: str | int | None = int(configured) if configured is not None and configured.isascii() and configured.isdigit() \
+        else configured
     available = sounddevice_io.input_available(device) if kind == "input" else sounddevice_io.output_available(device)
     listed = (", ".join(names[:4]) + (" ..." if len(names) > 4 else "")) or "none"
     if configured is not None and not available:
@@ -125,40 +126,46 @@ def checks(config: str | None = None) -> list[Check]:
     return [
         first,
         _try("microphone", lambda: _devices("input", settings.input_device),
-             "plug in a microphone, or use 'listen --input FILE.wav'", needed=False),
+             "plug in a microphone, or use 'listen --input FILE.wav'", needed=settings.input_device is not None),
         _try("speaker", lambda: _devices("output", settings.output_device),
-             "plug in a speaker or headset, or use '--output FILE.wav'", needed=False),
+             "plug in a speaker or headset, or use '--output FILE.wav'", needed=settings.output_device is not None),
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
         _try("text-to-speech", _tts, "sudo apt-get install espeak-ng; pip install pyttsx3"),
         _try("pocketsphinx", _pocketsphinx, "pip install pocketsphinx"),
-        _try("vosk", lambda: _vosk(settings.model), "run 'voice-guide model download' (pocketsphinx is used until then)",
-             needed=settings.engine == "vosk"),
+        _try("vosk", lambda: _vosk(settings.model),
+             "fix the settings' model or engine, or run 'voice-guide model download'" if vosk_needed(settings)
+             else "run 'voice-guide model download' (pocketsphinx is used until then)", needed=vosk_needed(settings)),
         _try("content", lambda: _content(settings), "fix the pack it names ('voice-guide content check')"),
         _try("episodes", lambda: _episodes(settings), "(radio needs them)", needed=False),
     ]
 
 
-def recognizer_used(results: list[Check], engine: str) -> str:
-    """What ``listen`` would hear with, given the checks and the settings' engine."""
+def vosk_needed(settings: "GuideSettings") -> bool:
+    """The settings ask for vosk (its engine, or a model of its own): listen fails without it."""
+    return settings.engine == "vosk" or (settings.engine == "auto" and settings.model is not None)
+
+
+def recognizer_used(results: list[Check], settings: "GuideSettings") -> str:
+    """What ``listen`` would hear with, given the checks and the settings."""
     vosk = next(c for c in results if c.name == "vosk").ok
-    if engine == "pocketsphinx" or (engine == "auto" and not vosk):
+    if settings.engine == "pocketsphinx" or (not vosk and not vosk_needed(settings)):
         return "pocketsphinx"
     return "vosk" if vosk else "nothing: the settings ask for vosk, which has no usable model"
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from voice_guide.settings import load_settings
+    from voice_guide.settings import GuideSettings, load_settings
 
     results = checks(args.config)
     try:
-        engine = load_settings(args.config).engine
+        settings = load_settings(args.config)
     except VoiceGuideError:
-        engine = "auto"
+        settings = GuideSettings()
     if args.json:
         print_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "needed": c.needed} for c in results])
     else:
         for c in results:
             mark = "ok  " if c.ok else ("FAIL" if c.needed else "--  ")
             print(f"{mark} {c.name:15} {c.detail}")
-        print(f"\nlisten would use: {recognizer_used(results, engine)}")
+        print(f"\nlisten would use: {recognizer_used(results, settings)}")
     return 0 if all(c.ok for c in results if c.needed) else 1

@@ -146,7 +146,7 @@ def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
 
 
 def _device(value: str | None) -> str | int | None:
-    return int(value) if value is not None and value.isdigit() else value
+    return int(value) if value is not None and value.isascii() and value.isdigit() else value
 
 
 def check_talk_button(live: bool, settings: GuideSettings) -> None:
@@ -266,9 +266,8 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
 
 
 def make_captions(matcher: Matcher, settings: GuideSettings) -> Any:
-    """Large high-contrast captions on a terminal; otherwise one plain line per caption of what the
-    guide says, never what the visitor said (the stream is a log, such as a service's journal)."""
-    from voice_guide.captions import PlainCaptions, RichCaptions, caption_states
+    """Large high-contrast captions on a terminal; none without one (standard error is then a log)."""
+    from voice_guide.captions import RichCaptions, caption_states
     from voice_guide.keys import keys_help
 
     states = caption_states(settings.mode, settings.wake_phrase, settings.barge_in)
@@ -276,7 +275,7 @@ def make_captions(matcher: Matcher, settings: GuideSettings) -> Any:
         from rich.console import Console
 
         return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher.key_bindings()), states=states)
-    return PlainCaptions(sys.stderr, visitor_words=False, states=states)
+    return None  # no screen: a log (a service's journal) must not learn what a visitor asked, or was told
 
 
 def announce_devices(session: Session, loop: Loop) -> None:
