@@ -83,3 +83,14 @@ def test_without_a_terminal_there_are_no_captions_to_log(matcher: Matcher, monke
 
     monkeypatch.setattr("sys.stderr", io.StringIO())  # a service's journal
     assert make_captions(matcher, GuideSettings()) is None
+
+
+def test_a_talk_time_after_the_recording_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    import queue
+
+    from voice_guide.cli.listen import pressed_at
+
+    keys: "queue.Queue[str]" = queue.Queue()
+    list(pressed_at(iter(chunked(quiet(2_000))), keys, [1.0, 100.0]))
+    assert keys.qsize() == 1
+    assert "--talk-at 100 s is after the end of the recording (2.0 s)" in capsys.readouterr().err

@@ -438,7 +438,8 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
 
 
 def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: Sequence[float]) -> Iterator[AudioChunk]:
-    """The source, pressing the talk key when its audio time reaches each of ``times_s``."""
+    """The source, pressing the talk key when its audio time reaches each of ``times_s``; a time after
+    the end of the recording is named in a warning (it presses nothing)."""
     pending = sorted(times_s)
     heard_s = 0.0
     for chunk in source:
@@ -447,3 +448,7 @@ def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: 
             pending.pop(0)
         heard_s += chunk.seconds
         yield chunk
+    if pending:
+        late = ", ".join(f"{t:g}" for t in pending)
+        print(f"voice-guide: warning: --talk-at {late} s is after the end of the recording ({heard_s:.1f} s)",
+              file=sys.stderr)
