@@ -73,7 +73,10 @@ def letters(word: str) -> str:
 def hard_words(text: str, everyday: Callable[[str], bool]) -> tuple[str, ...]:
     """The longest words of ``text`` that are hard to spell, in the order they are read: at least
     ``HARD_WORD_LETTERS`` letters and not everyday English (``everyday``), at most ``MAX_HARD_WORDS``."""
-    found = {w: at for at, w in reversed(list(enumerate(content_words(text, everyday)))) if len(w) >= HARD_WORD_LETTERS}
+    found: dict[str, int] = {}  # word -> where it is first read
+    for at, word in enumerate(content_words(text, everyday)):
+        if len(word) >= HARD_WORD_LETTERS:
+            found.setdefault(word, at)
     longest = sorted(found, key=lambda w: (-len(w), found[w]))[:MAX_HARD_WORDS]
     return tuple(sorted(longest, key=found.__getitem__))
 

@@ -47,8 +47,7 @@ def _devices(kind: str, configured: str | None = None) -> str:
 
     names = [str(d.get("name")) for d in sounddevice_io.list_devices()
              if int(d.get(f"max_{kind}_channels", 0)) > 0]
-    device: str | int | None = int(configured) if configured is not None and configured.isascii() and configured.isdigit() \
-        else configured
+    device = sounddevice_io.device_id(configured)
     available = sounddevice_io.input_available(device) if kind == "input" else sounddevice_io.output_available(device)
     listed = (", ".join(names[:4]) + (" ..." if len(names) > 4 else "")) or "none"
     if configured is not None and not available:
@@ -114,7 +113,8 @@ def _episodes(settings: "GuideSettings") -> str:
     return f"{len(episodes)} episode(s) in {settings.episodes}"
 
 
-def checks(config: str | None = None) -> list[Check]:
+def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
+    """The settings the rest was checked with (the defaults if the file is broken), and the checks."""
     from voice_guide.settings import GuideSettings, load_settings
 
     try:
@@ -123,7 +123,7 @@ def checks(config: str | None = None) -> list[Check]:
     except VoiceGuideError as exc:
         settings = GuideSettings()  # the rest is checked as it would run without the file
         first = Check("settings", False, f"{exc}; fix the file, or unset $VOICE_GUIDE_CONFIG")
-    return [
+    return settings, [
         first,
         _try("microphone", lambda: _devices("input", settings.input_device),
              "plug in a microphone, or use 'listen --input FILE.wav'", needed=settings.input_device is not None),
@@ -154,13 +154,7 @@ def recognizer_used(results: list[Check], settings: "GuideSettings") -> str:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    from voice_guide.settings import GuideSettings, load_settings
-
-    results = checks(args.config)
-    try:
-        settings = load_settings(args.config)
-    except VoiceGuideError:
-        settings = GuideSettings()
+    settings, results = checks(args.config)
     if args.json:
         print_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "needed": c.needed} for c in results])
     else:

@@ -123,12 +123,12 @@ def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk
         return read_wav(Path(args.input)).chunks()
     from voice_guide.engines import sounddevice_io
 
-    if not sounddevice_io.input_available(_device(device)):
+    if not sounddevice_io.input_available(sounddevice_io.device_id(device)):
         raise DeviceError("no microphone found; plug one in (then 'voice-guide doctor'), or use --input FILE.wav")
 
     # Unplugged mid-session: announce it (see announce_devices), keep the session (captions, idle
     # timer, radio) going, retry.
-    return ResilientSource(lambda: sounddevice_io.MicrophoneSource(_device(device)))
+    return ResilientSource(lambda: sounddevice_io.MicrophoneSource(sounddevice_io.device_id(device)))
 
 
 def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
@@ -136,17 +136,13 @@ def _sink(args: argparse.Namespace, device: str | None) -> AudioSink:
         return WavFileSink(args.output, inputs=(args.input,))
     from voice_guide.engines import sounddevice_io
 
-    if sounddevice_io.output_available(_device(device)):
+    if sounddevice_io.output_available(sounddevice_io.device_id(device)):
         # A speaker that fails later: captions carry on, the device is retried.
-        return ResilientSink(lambda: sounddevice_io.SpeakerSink(_device(device)))
+        return ResilientSink(lambda: sounddevice_io.SpeakerSink(sounddevice_io.device_id(device)))
     if args.input:
         print("voice-guide: no speaker; replies are not played (use --output FILE.wav to keep them)", file=sys.stderr)
         return DiscardSink()
     raise DeviceError("no speaker found; plug in a speaker or headset (then 'voice-guide doctor'), or use --output FILE.wav")
-
-
-def _device(value: str | None) -> str | int | None:
-    return int(value) if value is not None and value.isascii() and value.isdigit() else value
 
 
 def check_talk_button(live: bool, settings: GuideSettings) -> None:

@@ -76,6 +76,11 @@ def _available(kind: str, device: str | int | None = None) -> bool:
     return bool(info) and int(info.get(key, 0)) > 0
 
 
+def device_id(value: str | None) -> str | int | None:
+    """A device as a setting names it: "3" is PortAudio's index 3, anything else a name (or None: the default)."""
+    return int(value) if value is not None and value.isascii() and value.isdigit() else value
+
+
 def input_available(device: str | int | None = None) -> bool:
     return _available("input", device)
 
