@@ -166,6 +166,16 @@ def test_bad_content_flag_is_one_line(tmp_path: Path) -> None:
     assert proc.stderr.startswith("voice-guide: error:") and proc.stderr.count("\n") == 1
 
 
+def test_empty_content_flag_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """'--content ""' (an unset shell variable) named the current folder: packs lying there were loaded."""
+    (tmp_path / "stray.yaml").write_text("not: a pack\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["ask", "--no-speak", "--content", "", "what is metastatic breast cancer"]) == 3
+    err = capsys.readouterr().err
+    assert "content path is empty" in err and err.count("\n") == 1
+    assert main(["content", "check", ""]) == 3
+
+
 def test_bad_rate_is_one_line() -> None:
     proc = run(["ask", "--no-speak", "--rate", "5", "hello"])
     assert proc.returncode == 3 and "outside" in proc.stderr and "Traceback" not in proc.stderr

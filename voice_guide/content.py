@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from voice_guide.errors import ContentError
+from voice_guide.errors import ConfigError, ContentError
 from voice_guide.text import STOPWORDS, clean
 from voice_guide.yaml_lines import LineDict, LineList, line_of, load_yaml
 
@@ -258,6 +258,8 @@ def builtin_pack_paths() -> list[Path]:
 
 
 def pack_paths(location: str | Path) -> list[Path]:
+    if not str(location).strip():
+        raise ConfigError("a content path is empty (an unset variable?); give a pack file or folder")
     p = Path(location)
     if p.is_dir():
         found = sorted(list(p.glob("*.yaml")) + list(p.glob("*.yml")))

@@ -36,9 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run_check(args: argparse.Namespace) -> int:
-    paths = pack_paths(args.path) if args.path else builtin_pack_paths()
+    paths = pack_paths(args.path) if args.path is not None else builtin_pack_paths()
     packs = [load_pack(p) for p in paths]
-    if args.path:
+    if args.path is not None:
         packs = [load_pack(p) for p in builtin_pack_paths() if p.resolve() not in {q.resolve() for q in paths}] + packs
     library = build_library(packs)
     checked = [p for p in library.packs if any(p.path == str(q) for q in paths)]
