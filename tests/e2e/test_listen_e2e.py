@@ -183,6 +183,9 @@ def test_doctor_checks_the_settings_file(tmp_path: Path) -> None:
     assert proc.returncode == 1  # a broken settings file stops listen, so it is a needed check
     settings = {c["check"]: c for c in json.loads(proc.stdout)}["settings"]
     assert not settings["ok"] and f"{bad}:1" in settings["detail"] and "outside" in settings["detail"]
+    plain = run_cli("doctor", "--config", str(bad)).stdout.decode()  # listen refuses the file: it hears nothing
+    assert "listen would use: nothing until the settings file is fixed" in plain
+    assert "built-in packs only" in next(line for line in plain.splitlines() if " content " in line)
 
 
 def test_doctor_checks_what_the_settings_file_names(tmp_path: Path) -> None:

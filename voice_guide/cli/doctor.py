@@ -99,11 +99,12 @@ def _settings(settings: "GuideSettings") -> str:
     return "built-in defaults (no settings file)" if source == "defaults" else f"{source} is valid"
 
 
-def _content(settings: "GuideSettings") -> str:
+def _content(settings: "GuideSettings", settings_ok: bool = True) -> str:
     from voice_guide.content import load_library
 
     library = load_library(settings.content)
-    return f"{len(library.sections)} sections in {len(library.packs)} pack(s), all checks passed"
+    which = "" if settings_ok else " (the built-in packs only: the settings file could not be read)"
+    return f"{len(library.sections)} sections in {len(library.packs)} pack(s), all checks passed{which}"
 
 
 def _episodes(settings: "GuideSettings") -> str:
@@ -120,7 +121,7 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
     try:
         settings = load_settings(config)
         first = Check("settings", True, _settings(settings))
-    except VoiceGuideError as exc:
+    except VoiceGuideError as exc:  # listen refuses to start; the rest shows what else needs fixing
         settings = GuideSettings()  # the rest is checked as it would run without the file
         first = Check("settings", False, f"{exc}; fix the file, or unset $VOICE_GUIDE_CONFIG")
     return settings, [
@@ -135,7 +136,7 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
         _try("vosk", lambda: _vosk(settings.model),
              "fix the settings' model or engine, or run 'voice-guide model download'" if vosk_needed(settings)
              else "run 'voice-guide model download' (pocketsphinx is used until then)", needed=vosk_needed(settings)),
-        _try("content", lambda: _content(settings), "fix the pack it names ('voice-guide content check')"),
+        _try("content", lambda: _content(settings, first.ok), "fix the pack it names ('voice-guide content check')"),
         _try("episodes", lambda: _episodes(settings), "(radio needs them)", needed=False),
     ]
 
@@ -147,6 +148,8 @@ def vosk_needed(settings: "GuideSettings") -> bool:
 
 def recognizer_used(results: list[Check], settings: "GuideSettings") -> str:
     """What ``listen`` would hear with, given the checks and the settings."""
+    if not next(c for c in results if c.name == "settings").ok:
+        return "nothing until the settings file is fixed"
     vosk = next(c for c in results if c.name == "vosk").ok
     if settings.engine == "pocketsphinx" or (not vosk and not vosk_needed(settings)):
         return "pocketsphinx"
