@@ -30,11 +30,12 @@ def clarifying(dialogue: Dialogue) -> tuple[str, ...]:
     return dialogue.mem.choices
 
 
-@pytest.mark.parametrize("said", ["tell me again", "can you tell me that again", "start again", "from the beginning"])
-def test_asking_again_replays_the_answer_not_a_section_about_recurrence(dialogue: Dialogue, said: str) -> None:
+@pytest.mark.parametrize("said, command", [("tell me again", "repeat"), ("can you tell me that again", "repeat"),
+                                           ("start again", "beginning"), ("from the beginning", "beginning")])
+def test_asking_again_replays_the_answer_not_a_section_about_recurrence(dialogue: Dialogue, said: str, command: str) -> None:
     first = dialogue.handle(Heard("what is metastatic breast cancer"))
     again = dialogue.handle(Heard(said))
-    assert again.command == "repeat" and content(again) == content(first)
+    assert again.command == command and content(again) == content(first)
 
 
 def test_say_that_again_slower_replays_at_the_slower_rate(dialogue: Dialogue) -> None:

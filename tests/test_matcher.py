@@ -546,12 +546,16 @@ def test_a_command_said_with_voice_steps_carries_them(matcher: Matcher, said: st
     assert (m.kind, m.command, m.steps) == (Kind.COMMAND, command, steps), m.reason
 
 
-@pytest.mark.parametrize("said", ["tell me again", "can you tell me that again", "start again", "start over",
-                                  "go back to the beginning", "read it again from the start", "from the top"])
-def test_again_and_from_the_start_mean_repeat(matcher: Matcher, said: str) -> None:
-    # "again" is also how people say cancer came back; said alone with "tell me" it asks to hear it again.
+@pytest.mark.parametrize("said, command", [
+    ("tell me again", "repeat"), ("can you tell me that again", "repeat"), ("say it over", "repeat"),
+    ("start again", "beginning"), ("start over", "beginning"), ("go back to the beginning", "beginning"),
+    ("read it again from the start", "beginning"), ("from the top", "beginning"),
+])
+def test_again_and_from_the_start_are_commands_not_recurrence(matcher: Matcher, said: str, command: str) -> None:
+    # "again" is also how people say cancer came back; said alone with "tell me" it asks to hear it again,
+    # and "from the start" asks for the topic from its first part.
     m = matcher.match(said)
-    assert (m.kind, m.command) == (Kind.COMMAND, "repeat"), (m.kind, m.section, m.reason)
+    assert (m.kind, m.command) == (Kind.COMMAND, command), (m.kind, m.section, m.reason)
 
 
 @pytest.mark.parametrize("said", ["is my cancer back again", "stop and repeat", "slower and goodbye", "repeat and more"])

@@ -37,13 +37,13 @@ NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous",
-                   "where", "spell", "brief", "full")
+                   "beginning", "where", "spell", "brief", "full")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last", "unsure", "either")
 SOCIAL_COMMANDS = ("thanks", "hello", "here")
 """Owed a short reply, never a medical fallback: "thank you", "hello", "I'm still here"."""
 STEP_COMMANDS = ("slower", "faster", "louder", "softer")
 """Commands that change how the guide speaks: they may come with another ("say that again slower")."""
-STEPPED_COMMANDS = ("repeat", "more", "next", "previous", "spell")
+STEPPED_COMMANDS = ("repeat", "more", "next", "previous", "beginning", "spell")
 """Commands a step may come with."""
 _JOINS = frozenset({"and", "then", "but"})
 STRAY_COMMANDS = tuple(c for c in GLOBAL_COMMANDS if c not in ("goodbye", "where", "spell", "brief", "full"))

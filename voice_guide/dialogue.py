@@ -183,6 +183,10 @@ class _Memory:
     that"), since the last reset: whatever they heard (a crisis message, a fallback) is theirs, and the
     next person must not be able to replay it."""
     history: list[str] = field(default_factory=list)
+    confirm_end: bool = False
+    """The guide asked "Do you want to end?" (a goodbye it was not sure it heard)."""
+    spelled: tuple[str, ...] = ()
+    """The words the last reply spelled: "spell that again" spells them once more."""
 
 
 class Dialogue:
@@ -271,8 +275,13 @@ class Dialogue:
                 return self._start()  # a new visitor after a goodbye or an idle reset
             self.mem.state = State.LISTENING
             return Turn("listening", (Earcon("listening"),))
+        confirming = self.mem.confirm_end and isinstance(event, (Heard, KeyPressed, NoInput))
+        if confirming:
+            self.mem.confirm_end = False  # asked once: anything but yes or no goes on as usual
         if isinstance(event, Heard):
-            turn = (self._still_here(event.text, event.alternatives) if warned else None) or self._heard(event.text, event.alternatives)
+            turn = ((self._end_reply(event.text, event.alternatives) if confirming else None)
+                    or (self._still_here(event.text, event.alternatives) if warned else None)
+                    or self._heard(event.text, event.alternatives))
             if turn.kind not in ("no_match", "clarify"):  # a new clarification counts from 0 itself
                 self.mem.misses = 0
             if turn.kind != "no_match":  # noise heard as nothing is no one's
@@ -281,6 +290,8 @@ class Dialogue:
         if isinstance(event, KeyPressed):
             if warned and event.command == "yes":
                 return self._command("here", Match(Kind.COMMAND, command="here", score=1.0, reason="key"))
+            if confirming and event.command in ("yes", "no"):
+                return self._end_confirmed(event.command == "yes", Match(Kind.COMMAND, command=event.command, score=1.0, reason="key"))
             return self._greeted(self._command(event.command, Match(Kind.COMMAND, command=event.command, score=1.0, reason="key")))
         if isinstance(event, NoInput):
             return self._miss("no_input")
@@ -310,6 +321,7 @@ class Dialogue:
               section: str | None = None, command: str | None = None, remember: bool = True) -> Turn:
         if remember and says:
             self.mem.last_said = tuple(says)
+            self.mem.spelled = ()
         listen = (Listen(self.listen_phrases),) if self.mem.state is not State.ENDED else ()
         return Turn(kind, tuple(extra) + tuple(says) + listen, section=section, command=command,
                     score=match.score if match else 0.0, match=match)
@@ -348,6 +360,23 @@ class Dialogue:
             return None
         return self._command("here", Match(Kind.COMMAND, command="here", score=found[1], reason="reply to the idle warning"))
 
+    def _end_reply(self, text: str, alternatives: tuple[str, ...] = ()) -> Turn | None:
+        """A reply to "Do you want to end?": yes (or goodbye again) ends, no (or "not yet") goes on
+        where the visitor was; anything else is heard as usual."""
+        cleaned = clean(text)
+        if not cleaned or self.matcher.safety_kind(cleaned) or self._alarm_in(cleaned, alternatives):
+            return None
+        found = self.matcher.command_of(cleaned, ("yes", "no", "here", "goodbye"))
+        if found is None:
+            return None
+        reply = Match(Kind.COMMAND, command=found[0], score=found[1], reason="reply to the end question")
+        return self._end_confirmed(found[0] in ("yes", "goodbye"), reply)
+
+    def _end_confirmed(self, end: bool, match: Match) -> Turn:
+        if end:
+            return self._command("goodbye", replace(match, command="goodbye", score=1.0))
+        return self._turn("command", [Say(self._p("end_declined"))], match=match, command="no", remember=False)
+
     def _heard(self, text: str, alternatives: tuple[str, ...] = ()) -> Turn:
         cleaned = clean(text)
         alarm = self._alarm_in(cleaned, alternatives)
@@ -367,7 +396,7 @@ class Dialogue:
             index = self._index(pick[0] if pick else None, len(self.mem.listed))
             if pick and index is not None:
                 reply = Match(Kind.COMMAND, command=pick[0], score=pick[1], reason="pick from the topics")
-                return self._answer(self.mem.listed[index], reply)
+                return self._answer(self.mem.listed[index], reply, announce=True)
         match = self.matcher.match(text)
         if match.kind is not Kind.COMMAND:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
@@ -440,8 +469,15 @@ class Dialogue:
         says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_answer"))] + self._begin_answer(best.section)
         return self._turn("safety", says, extra=(StopSpeaking(),), match=alarm, section=best.section)
 
-    def _answer(self, section_id: str, match: Match | None) -> Turn:
+    def _answer(self, section_id: str, match: Match | None, announce: bool = False) -> Turn:
+        """A section from its first part. ``announce``: the visitor moved to it (next, a pick from the
+        list) rather than asked for it, so its place and title come first, as a talking book says a
+        heading."""
         says = self._begin_answer(section_id)
+        if announce:
+            ids = [s.id for s in self.library.sections]
+            says.insert(0, Say(self._p("heading", number=str(ids.index(section_id) + 1), total=str(len(ids)),
+                                       title=self._title(section_id))))
         return self._turn("answer", says, extra=(Earcon("understood"),), match=match, section=section_id)
 
     def _begin_answer(self, section_id: str) -> list[Say]:
@@ -610,11 +646,12 @@ class Dialogue:
     def _topics(self, page: int, match: Match) -> Turn:
         per = self.settings.topics_per_page
         pages = self._topic_pages()
-        page = page % pages
+        says = [Say(self._p("topics_first"))] if page < 0 else [Say(self._p("topics_wrapped"))] if page >= pages else []
+        page = min(max(page, 0), pages) % pages  # back from the first page stays on it; on from the last starts over
         shown = self.library.sections[page * per : (page + 1) * per]
         items = [self._name(s.id) for s in shown]
         listed = "; ".join(items[:-1]) + ("; and " if len(items) > 1 else "") + items[-1]
-        says = [Say(self._p("topics_intro", items=listed))]
+        says.append(Say(self._p("topics_intro", items=listed)))
         says.append(Say(self._p("topics_end" if page + 1 >= pages else "topics_more")))
         self._reset_context()
         self.mem.topics_page, self.mem.listed = page, tuple(s.id for s in shown)
@@ -677,15 +714,31 @@ class Dialogue:
         if not 0 <= target < len(ids):
             return self._turn("command", [Say(self._p("last_topic" if command == "next" else "first_topic"))],
                               match=match, command=command)
-        turn = self._answer(ids[target], match)
+        turn = self._answer(ids[target], match, announce=True)
         return replace(turn, kind="command", command=command)
+
+    def _beginning(self, match: Match) -> Turn:
+        """"Start over", "from the top": the topic being read from its first part (the topic list from
+        its first page); the part just read is what "repeat" is for."""
+        if self.mem.topics_page is not None:
+            return self._topics(0, match)
+        if self.mem.section is None:
+            return self._turn("command", [Say(self._p("ask_first"))], match=match, command="beginning")
+        turn = self._answer(self.mem.section, match, announce=True)
+        return replace(turn, kind="command", command="beginning")
+
+    def _more_to_read(self) -> bool:
+        """Whether "more" would read on in the topic (not: page the topics, or offer another)."""
+        if self.mem.section is None or self.mem.topics_page is not None:
+            return False
+        return bool(self.mem.cut) or self.mem.chunk + 1 < len(self.library.section(self.mem.section).answer)
 
     def _command(self, command: str, match: Match) -> Turn:
         if match.steps:
             return self._stepped(command, match)
         if command in ("more", "next", "previous") and self.mem.topics_page is not None:
             page = self.mem.topics_page + (-1 if command == "previous" else 1)
-            return self._topics(max(page, 0), match)
+            return self._topics(page, match)
         if command in SOCIAL_COMMANDS:
             # Nothing the visitor was doing is lost: an offer, a clarification or a list stays open.
             return self._turn("command", [Say(self._p(f"social_{command}"))], match=match, command=command, remember=False)
@@ -712,11 +765,18 @@ class Dialogue:
         if command == "help":
             return self._help(match)
         if command == "goodbye":
+            if match.score < 1.0:
+                # Not sure it was a goodbye (a stray word, a near hearing, a runner-up: "next" heard as
+                # "that is it"): ending would lose the visitor's place and voice, so ask (ux.md (a)13).
+                self.mem.confirm_end = True
+                return self._turn("command", [Say(self._p("end_confirm"))], match=match, command="goodbye", remember=False)
             self._reset_context()
             self.mem.state = State.ENDED
             return Turn("command", (Say(self._p("goodbye")), End()), command="goodbye", score=match.score, match=match)
         if command in ("next", "previous"):
             return self._navigate(command, match)
+        if command == "beginning":
+            return self._beginning(match)
         if command in ("brief", "full"):
             self.brief = command == "brief"
             return self._turn("command", [Say(self._p(f"prompts_{command}"))], match=match, command=command, remember=False)
@@ -724,11 +784,15 @@ class Dialogue:
             return self._turn("command", [Say(self._where())], match=match, command="where", remember=False)
         if command == "spell":
             text, spelled = self._spell(match.spelled)  # "how to ask" is not remembered: "spell that" then still
-            return self._turn("command", [Say(text)], match=match, command="spell", remember=spelled)
+            turn = self._turn("command", [Say(text)], match=match, command="spell", remember=bool(spelled))
+            self.mem.spelled = spelled or self.mem.spelled
+            return turn
         if command == "yes":
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
                 return replace(turn, kind="command", command="yes")
+            if self._more_to_read():  # "There is more." "Okay." / "More?" "Yes."
+                return replace(self._more(match), command="yes")
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command="yes")
         if command == "no":
             self._reset_context()
@@ -754,20 +818,22 @@ class Dialogue:
             text += " " + self._p("where_part", part=str(self.mem.chunk + 1), parts=str(parts))
         return text
 
-    def _spell(self, words: tuple[str, ...]) -> tuple[str, bool]:
+    def _spell(self, words: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         """The letters of the words asked for, or, for "spell that", of the long words just said (of
-        the answer's part if one was read, else of whatever was said: a topic list, a message); and
-        whether anything was spelled (else the reply says how to ask)."""
+        the answer's part if one was read, else of whatever was said: a topic list, a message; after a
+        spelling, the same words again); and the words spelled (none: the reply says how to ask)."""
         intro = ""
-        if not words:
+        if not words and self.mem.spelled:
+            words = self.mem.spelled
+        elif not words:
             if not self.mem.last_said:
-                return self._p("spell_what"), False
+                return self._p("spell_what"), ()
             read = [s.text for s in self.mem.last_said if s.section] or [s.text for s in self.mem.last_said]
             words = hard_words(" ".join(read), self.matcher.is_everyday)
             if not words:
-                return self._p("spell_none"), False
+                return self._p("spell_none"), ()
             intro = self._p("spell_recent") + " "
-        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words), True
+        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words), words
 
     def _idle(self, seconds: float) -> Turn:
         if self.mem.state is State.ENDED:

@@ -10,7 +10,7 @@ Bindings = Mapping[str, tuple[str, ...]]
 TALK_KEYS = ("space",)
 """Push-to-talk."""
 
-_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "up": "Up", "down": "Down", "left": "Left", "right": "Right"}
+_NAMES = {"escape": "Esc", "enter": "Enter", "space": "Space", "up": "Up", "down": "Down", "left": "Left", "right": "Right", "home": "Home"}
 
 
 def key_map(bindings: Bindings) -> dict[str, str]:
@@ -34,6 +34,7 @@ def keys_help(bindings: Bindings) -> str:
 def key_for_input(raw: str) -> str | None:
     """Name of a key from raw terminal input (escape sequences for arrows), or None."""
     sequences = {"\x1b[A": "up", "\x1b[B": "down", "\x1b[C": "right", "\x1b[D": "left", "\x1b": "escape",
+                 "\x1b[H": "home", "\x1bOH": "home", "\x1b[1~": "home",
                  "\r": "enter", "\n": "enter", " ": "space"}
     if raw in sequences:
         return sequences[raw]

@@ -1,0 +1,126 @@
+"""Steering by voice alone, from a blind listener's audit: a goodbye the guide is not sure of is
+confirmed, yes reads on, "start over" goes back to the first part, a topic moved to is announced,
+the topic list pages with "next page", says where it starts again, and a spelling can be asked for again."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice_guide.content import Library
+from voice_guide.dialogue import Dialogue, End, Heard, KeyPressed, Say, SpeechFinished, Turn
+from voice_guide.matcher import Matcher
+
+
+@pytest.fixture()
+def dialogue(library: Library, matcher: Matcher) -> Dialogue:
+    return Dialogue(library, matcher)
+
+
+def content(turn: Turn) -> list[str]:
+    return [a.text for a in turn.actions if isinstance(a, Say) and a.section]
+
+
+def ends(turn: Turn) -> bool:
+    return any(isinstance(a, End) for a in turn.actions)
+
+
+def asked(dialogue: Dialogue, text: str) -> Turn:
+    turn = dialogue.handle(Heard(text))
+    dialogue.handle(SpeechFinished())
+    return turn
+
+
+@pytest.mark.parametrize("heard", [Heard("that is it are"), Heard("you that is it"), Heard("you", ("that is it",)),
+                                   Heard("leg", ("exit",))])
+def test_a_goodbye_the_guide_is_not_sure_of_is_asked_about_first(dialogue: Dialogue, heard: Heard) -> None:
+    """"next" heard as "that is it" (best, with a stray word, or as a runner-up) ended the session."""
+    first = asked(dialogue, "what is metastatic breast cancer")
+    question = dialogue.handle(heard)
+    assert question.command == "goodbye" and not ends(question) and "Do you want to end?" in question.text
+    declined = dialogue.handle(Heard("no"))
+    assert not ends(declined) and dialogue.mem.section == "what-is-mbc"
+    assert content(dialogue.handle(Heard("repeat"))) == content(first)  # the place is kept
+
+
+@pytest.mark.parametrize("reply", [Heard("yes"), Heard("goodbye"), KeyPressed("yes")])
+def test_a_confirmed_goodbye_ends(dialogue: Dialogue, reply: Heard | KeyPressed) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    dialogue.handle(Heard("that is it are"))
+    assert ends(dialogue.handle(reply))
+
+
+def test_a_clear_goodbye_ends_at_once_and_the_question_is_asked_once(dialogue: Dialogue) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    assert ends(dialogue.handle(Heard("goodbye")))
+    other = Dialogue(dialogue.library, dialogue.matcher)
+    other.handle(Heard("that is it are"))
+    turn = other.handle(Heard("where does it spread"))  # not a reply: heard as usual, and the question is closed
+    assert turn.section == "common-sites" and not other.mem.confirm_end
+    assert not ends(other.handle(Heard("yes")))
+
+
+@pytest.mark.parametrize("said", ["yes", "okay", "sure", "yes please", "tell me"])
+def test_yes_to_there_is_more_reads_on(dialogue: Dialogue, said: str) -> None:
+    first = asked(dialogue, "what is metastatic breast cancer")
+    assert "There is more" in first.text
+    turn = dialogue.handle(Heard(said))
+    assert content(turn) and content(turn) != content(first) and dialogue.mem.chunk == 1
+
+
+@pytest.mark.parametrize("said", ["not now", "maybe later", "no i am fine"])
+def test_declining_an_offer_in_everyday_words(dialogue: Dialogue, said: str) -> None:
+    for text in ("what is metastatic breast cancer", "more", "more"):
+        asked(dialogue, text)
+    assert dialogue.mem.offer
+    turn = dialogue.handle(Heard(said))
+    assert turn.command == "no" and not content(turn) and "care team" not in turn.text
+
+
+@pytest.mark.parametrize("said", ["start over", "from the beginning", "read it from the top", "go back to the start",
+                                  "the first part"])
+def test_start_over_reads_the_topic_from_its_first_part(dialogue: Dialogue, said: str) -> None:
+    first = asked(dialogue, "what is metastatic breast cancer")
+    asked(dialogue, "more")
+    turn = dialogue.handle(Heard(said))
+    assert turn.command == "beginning" and content(turn) == content(first)
+    assert turn.text.startswith("Topic 1 of 10: What is metastatic breast cancer?")
+
+
+def test_start_over_with_no_topic_says_how_to_begin(dialogue: Dialogue) -> None:
+    turn = dialogue.handle(Heard("start over"))
+    assert turn.command == "beginning" and not content(turn) and "question" in turn.text
+
+
+@pytest.mark.parametrize("said, number", [("next", 2), ("skip", 2)])
+def test_a_topic_moved_to_is_announced(dialogue: Dialogue, said: str, number: int) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    turn = dialogue.handle(Heard(said))
+    title = dialogue.library.sections[number - 1].title
+    assert turn.text.startswith(f"Topic {number} of 10: {title}") and content(turn)
+    assert dialogue.mem.section == dialogue.library.sections[number - 1].id
+
+
+def test_a_pick_from_the_list_is_announced_but_an_asked_question_is_not(dialogue: Dialogue) -> None:
+    asked(dialogue, "topics")
+    picked = dialogue.handle(Heard("the second one"))
+    assert picked.text.startswith(f"Topic 2 of 10: {dialogue.library.sections[1].title}")
+    answered = dialogue.handle(Heard("what is metastatic breast cancer"))
+    assert not answered.text.startswith("Topic")
+
+
+def test_the_topic_list_pages_by_page_and_says_where_it_starts_again(dialogue: Dialogue) -> None:
+    first = dialogue.handle(Heard("topics"))
+    back = dialogue.handle(Heard("previous page"))
+    assert back.text.startswith("This is the first page.") and back.text.endswith(first.text.split(". ", 1)[-1])
+    pages = [dialogue.handle(Heard("next page")).text for _ in range(dialogue._topic_pages())]
+    assert pages[-1].startswith("That was the whole list.") and not any("whole list" in p for p in pages[:-1])
+    assert all(not content(dialogue.handle(Heard("next page"))) for _ in range(2))  # never an answer
+
+
+def test_spell_it_again_spells_the_same_word(dialogue: Dialogue) -> None:
+    first = dialogue.handle(Heard("spell lobules"))
+    assert "L, O, B, U, L, E, S" in first.text
+    for again in ("spell it again", "how do you spell that", "spell that slower"):
+        assert "L, O, B, U, L, E, S" in dialogue.handle(Heard(again)).text, again
+    asked(dialogue, "what is metastatic breast cancer")
+    assert "Metastatic: M, E, T, A" in dialogue.handle(Heard("spell that")).text  # something new was read
