@@ -41,6 +41,16 @@ def test_chapters_next_and_previous() -> None:
     assert player.position_s == 0, "next chapter past the end goes on to the next episode"
 
 
+def test_a_chapter_starting_between_samples_is_reached_and_named() -> None:
+    """22.627 s is no whole sample at 22.05 kHz: the seek landed a fraction of a sample short, so the player
+    named the chapter before, and while paused "next chapter" stayed where it was."""
+    player = RadioPlayer([episode("a", 40.0, [(0, "Before we begin"), (22.627, "Welcome"), (31.0411, "End")])])
+    assert player.next_chapter().title == "Welcome" and player.chapter.title == "Welcome"
+    player.pause()
+    assert player.next_chapter().title == "End" and player.previous_chapter().title == "Welcome"
+    assert player.previous_chapter().title == "Before we begin"
+
+
 def test_pause_stops_audio_and_resume_goes_back_a_little() -> None:
     player = RadioPlayer([episode("a", 30.0, [(0, "Intro"), (10, "Middle")])], chunk_ms=80)
     player.seek(14.0)

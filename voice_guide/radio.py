@@ -43,9 +43,11 @@ class Episode:
         return self.audio.seconds
 
     def chapter_at(self, seconds: float) -> int:
+        """The chapter playing at ``seconds``. A chapter starts on the sample nearest its start time
+        (a seek rounds to a sample), so a position one sample short of it is already in it."""
         index = 0
         for i, chapter in enumerate(self.chapters):
-            if chapter.start_s <= seconds + 1e-9:
+            if chapter.start_s <= seconds + 1.0 / self.audio.rate:
                 index = i
         return index
 
