@@ -249,3 +249,26 @@ def test_model_unpack_checks_paths_and_structure(tmp_path: Path) -> None:
 def test_model_where_without_a_model(tmp_path: Path) -> None:
     proc = run_cli("model", "where", cwd=tmp_path, env={"VOICE_GUIDE_VOSK_MODEL": ""})
     assert proc.returncode == 1 and "model download" in proc.stdout.decode()
+
+
+def test_the_demo_does_what_its_visitor_asks() -> None:
+    """The main job: every spoken line of data/demo.yaml gets the reply it asks for. (It once heard
+    "slower" as "oh weird" and, from a runner-up "lower", made the voice softer on every run.)"""
+    import json
+
+    proc = run_cli("demo", "--no-speak", "--json", timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode()
+    got = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    outcome = [(r["said"], r["kind"], r["section"] or r["command"]) for r in got]
+    assert outcome == [
+        ("what is stage four breast cancer", "answer", "what-is-mbc"),
+        ("more", "command", "what-is-mbc"),
+        ("where does it usually spread", "answer", "common-sites"),
+        ("slower please", "command", "slower"),
+        ("can i get a second opinion", "answer", "second-opinion"),
+        ("repeat", "command", "second-opinion"),
+        ("how long will i live with this", "out_of_scope", None),
+        ("topics", "command", "topics"),
+        ("goodbye for now", "command", "goodbye"),
+    ]
+    assert got[5]["text"] == got[4]["text"] and got[-1]["text"].startswith("Goodbye")

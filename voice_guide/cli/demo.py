@@ -14,7 +14,7 @@ import numpy as np
 import yaml
 
 from voice_guide.audio import RATE, Clip, float_to_pcm, pcm_to_float
-from voice_guide.cli.common import add_content_args, add_speech_args, load_content
+from voice_guide.cli.common import add_content_args, add_speech_args, load_content, print_json
 from voice_guide.dialogue import Dialogue
 from voice_guide.earcons import Earcons
 from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     demo.add_argument("--engine", choices=("auto", "vosk", "pocketsphinx"), default="auto",
                       help="recognizer (default auto: vosk if an English model is installed)")
     demo.add_argument("--text", action="store_true", help="skip speech recognition: feed the questions as text")
+    demo.add_argument("--json", action="store_true",
+                      help="print one JSON object per utterance (what the visitor said, what was heard, the reply)")
     add_content_args(demo)
     demo.set_defaults(handler=run_demo)
 
@@ -98,7 +100,12 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"voice-guide: demo: {visitor.seconds:.0f} s of spoken questions, recognizer {recognizer.name}",
               file=sys.stderr)
 
+        said = iter(demo_utterances())
+
         def show(result: Utterance) -> None:
+            if args.json:
+                print_json({"said": next(said, None), **result.to_json()})
+                return
             also = f"  (acted on a runner-up hearing: {result.runner_up_used})" if result.runner_up_used else ""
             print(f"you said: {result.transcript.text}{also}\nguide:    {result.turn.text}", flush=True)
 
