@@ -176,6 +176,17 @@ def test_empty_content_flag_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["content", "check", ""]) == 3
 
 
+@pytest.mark.parametrize("volume", ["0", "0.01"])
+def test_a_silent_volume_is_refused(volume: str, tmp_path: Path) -> None:
+    """'--volume 0' wrote an all-silent reply with no word said; a settings file took 'volume: 0' too."""
+    proc = run(["ask", "--no-speak", "--volume", volume, "hello"])
+    assert proc.returncode == 3 and "outside 0.05-2.26" in proc.stderr
+    config = tmp_path / "kiosk.yaml"
+    config.write_text(f"volume: {volume}\n", encoding="utf-8")
+    proc = run(["config", "show", "--config", str(config)])
+    assert proc.returncode == 3 and f"{config}:1: volume:" in proc.stderr
+
+
 def test_bad_rate_is_one_line() -> None:
     proc = run(["ask", "--no-speak", "--rate", "5", "hello"])
     assert proc.returncode == 3 and "outside" in proc.stderr and "Traceback" not in proc.stderr

@@ -72,6 +72,10 @@ class SpeechSettings:
     """Three steps above the default 0.8: speech 7 dB louder, peaks limited, nothing clipped."""
 
 
+VOLUME_FLOOR = 0.05
+"""The quietest volume a flag or settings file may set (and the lowest cap): 0 would be silence."""
+
+
 @dataclass(frozen=True)
 class DialogueSettings:
     topics_per_page: int = 4

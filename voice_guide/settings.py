@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from voice_guide.config import VOLUME_FLOOR
 from voice_guide.errors import ConfigError, ContentError
 from voice_guide.yaml_lines import LineDict, line_of, load_yaml
 
@@ -79,8 +80,8 @@ class GuideSettings:
 
 _RANGES: dict[str, tuple[float, float]] = {
     "rate_wpm": (60, 500),
-    "volume": (0.0, 2.26),
-    "volume_cap": (0.05, 2.26),
+    "volume": (VOLUME_FLOOR, 2.26),
+    "volume_cap": (VOLUME_FLOOR, 2.26),
     "idle_timeout_s": (5, 86_400),
     "idle_warning_s": (0, 3_600),
     "trailing_silence_s": (0.2, 5.0),

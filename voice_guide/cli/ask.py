@@ -14,7 +14,7 @@ from voice_guide.cli.common import (
     open_voice_output,
     print_json,
 )
-from voice_guide.config import DialogueSettings, SpeechSettings
+from voice_guide.config import VOLUME_FLOOR, DialogueSettings, SpeechSettings
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, Turn
 from voice_guide.errors import ConfigError
@@ -134,8 +134,8 @@ def _speech_settings(args: argparse.Namespace) -> SpeechSettings:
     volume = base.volume if args.volume is None else args.volume
     if not 60 <= rate <= 500:
         raise ConfigError(f"--rate {rate} is outside 60-500 words per minute")
-    if not 0.0 <= volume <= base.volume_max:
-        raise ConfigError(f"--volume {volume} is outside 0-{base.volume_max} (1 is the voice as rendered)")
+    if not VOLUME_FLOOR <= volume <= base.volume_max:
+        raise ConfigError(f"--volume {volume} is outside {VOLUME_FLOOR}-{base.volume_max} (1 is the voice as rendered)")
     return SpeechSettings(rate_wpm=rate, volume=volume)
 
 

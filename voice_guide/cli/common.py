@@ -33,7 +33,7 @@ def add_speech_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-speak", action="store_true", help="print only; do not speak")
     parser.add_argument("--wav", metavar="FILE", help="write the spoken replies to this WAV file (no speaker needed)")
     parser.add_argument("--rate", type=int, default=None, metavar="WPM", help="speaking rate in words per minute (default 150)")
-    parser.add_argument("--volume", type=float, default=None, metavar="0-2.26",
+    parser.add_argument("--volume", type=float, default=None, metavar="0.05-2.26",
                         help="speaking volume: 1 is the voice as rendered, above it peaks are limited (default 0.8)")
 
 

@@ -89,7 +89,7 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-utterance", type=float, metavar="S", help="longest question (default 15 s)")
     p.add_argument("--initial-silence", type=float, metavar="S", help="no-input timeout after listening starts (default 8 s)")
     p.add_argument("--rate", type=int, metavar="WPM", help="speaking rate (default 150)")
-    p.add_argument("--volume", type=float, metavar="0-2.26",
+    p.add_argument("--volume", type=float, metavar="0.05-2.26",
                    help="speaking volume: 1 is the voice as rendered, above it peaks are limited (default 0.8)")
     p.add_argument("--voice", metavar="ID", help="pyttsx3 voice id")
     p.add_argument("--input-device", help="microphone (sounddevice name or index)")
