@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,15 @@ def test_config_show_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["config", "show", "--json", "--config", str(write(tmp_path, "wake_phrase: hello guide\n"))]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["wake_phrase"] == "hello guide" and shown["source"].endswith("kiosk.yaml")
+
+
+def test_config_show_prints_a_settings_file_that_loads_to_the_same_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It printed Python values ("model: None"), which a settings file refused as a folder named None."""
+    given = write(tmp_path, "wake_phrase: hello guide\nplaylist: [a, b]\ninput_device: 3\nbrief: true\n")
+    assert main(["config", "show", "--config", str(given)]) == 0
+    saved = tmp_path / "saved.yaml"
+    saved.write_text(capsys.readouterr().out, encoding="utf-8")
+    assert replace(load_settings(saved), source="") == replace(load_settings(given), source="")
 
 
 def test_a_device_of_the_wrong_kind_says_what_is_expected(tmp_path: Path) -> None:

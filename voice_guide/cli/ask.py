@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_content_args(ask)
     ask.set_defaults(handler=run_ask)
 
-    topics = sub.add_parser("topics", help="list the topics the guide can talk about")
+    topics = sub.add_parser("topics", help="list the topics the guide can talk about",
+                            description="List the topics (sections) of the content packs, with their ids, as the guide reads them out.")
     topics.add_argument("--json", action="store_true", help="print a JSON list of {id, title, pack}")
     add_content_args(topics)
     topics.set_defaults(handler=run_topics)

@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     config_sub = config.add_subparsers(dest="config_command", metavar="ACTION")
     show = config_sub.add_parser(
         "show", help="print the effective settings",
-        description="Print the settings in force: built-in defaults, overridden by the settings file, "
-        "overridden by flags. See scripts/kiosk.yaml for a commented example.",
+        description="Print the settings in force: the built-in defaults, overridden by the settings file, "
+        "as YAML that can itself be saved as a settings file. See scripts/kiosk.yaml for a commented example.",
     )
     add_config_arg(show)
     show.add_argument("--json", action="store_true", help="print one JSON object")
@@ -32,8 +32,9 @@ def run_show(args: argparse.Namespace) -> int:
     if args.json:
         print_json(settings.to_json())
         return 0
-    print(f"# settings from: {settings.source}")
-    for key, value in settings.to_json().items():
-        if key != "source":
-            print(f"{key}: {value}")
+    import yaml
+
+    print(f"# settings from: {settings.source} (this output is itself a settings file)")
+    values = {k: v for k, v in settings.to_json().items() if k != "source"}
+    print(yaml.safe_dump(values, sort_keys=False, default_flow_style=None, allow_unicode=True), end="")
     return 0

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "out_of_scope: [...], safety: [...]) and print accuracy per kind and per section, the out-of-scope "
         "false-accept rate, safety recall and the confusions.",
     )
-    ev.add_argument("file", help="labelled YAML, e.g. ../shared/eval/dev_questions.yaml")
+    ev.add_argument("file", help="labelled YAML, e.g. tests/data/heldout.yaml")
     ev.add_argument("--json", action="store_true", help="print the report as one JSON object")
     add_content_args(ev)
     ev.set_defaults(handler=run_eval)

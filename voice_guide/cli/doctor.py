@@ -116,14 +116,15 @@ def _episodes(settings: "GuideSettings") -> str:
 
 def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
     """The settings the rest was checked with (the defaults if the file is broken), and the checks."""
-    from voice_guide.settings import GuideSettings, load_settings
+    from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
 
     try:
         settings = load_settings(config)
         first = Check("settings", True, _settings(settings))
     except VoiceGuideError as exc:  # listen refuses to start; the rest shows what else needs fixing
         settings = GuideSettings()  # the rest is checked as it would run without the file
-        first = Check("settings", False, f"{exc}; fix the file, or unset $VOICE_GUIDE_CONFIG")
+        unset = "" if config else f", or unset ${ENV_CONFIG}"  # the file came from the variable
+        first = Check("settings", False, f"{exc}; fix the file{unset}")
     return settings, [
         first,
         _try("microphone", lambda: _devices("input", settings.input_device),

@@ -29,7 +29,7 @@ examples:
   voice-guide ask --json --no-speak < questions.txt
   voice-guide topics
   voice-guide content check
-  voice-guide eval ../shared/eval/dev_questions.yaml
+  voice-guide eval tests/data/heldout.yaml
   voice-guide demo --wav demo.wav
 
 Everything runs offline. Nothing you say or type is stored unless you ask for a file.

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from voice_guide.content import Pack, Section
 from voice_guide.episode.model import SegmentKind
-from voice_guide.errors import ContentError
+from voice_guide.errors import ConfigError, ContentError
 from voice_guide.yaml_lines import LineDict, line_of, load_yaml
 
 ANY_PACK = "any"
@@ -198,7 +198,7 @@ def find_plan(plans: Iterable[Plan], plan_id: str) -> Plan:
         if plan.id == plan_id:
             return plan
     known = ", ".join(p.id for p in plans)
-    raise ContentError("<plans>", None, f"no plan '{plan_id}'; known plans: {known} (see 'voice-guide episode plans')")
+    raise ConfigError(f"no plan '{plan_id}'; known plans: {known} (see 'voice-guide episode plans')")
 
 
 def resolve(plan: Plan, pack: Pack) -> tuple[ResolvedSegment, ...]:
