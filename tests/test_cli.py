@@ -187,6 +187,26 @@ def test_a_silent_volume_is_refused(volume: str, tmp_path: Path) -> None:
     assert proc.returncode == 3 and f"{config}:1: volume:" in proc.stderr
 
 
+def test_a_clinic_pack_alone_speaks_its_own_fallback_and_disclaimer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An added pack's fallback, disclaimer and safety texts were never spoken: the built-in pack came
+    first. --no-builtin (settings: builtin_content: false) runs the clinic's packs alone."""
+    from tests.test_episode_script import NEW_PACK
+
+    pack = tmp_path / "sleep.yaml"
+    pack.write_text(NEW_PACK, encoding="utf-8")
+    assert main(["ask", "--no-speak", "--content", str(pack), "--no-builtin", "what is on the cafeteria menu"]) == 0
+    assert capsys.readouterr().out.strip() == "I don't have information about that."
+    assert main(["topics", "--json", "--content", str(pack), "--no-builtin"]) == 0
+    assert {t["id"] for t in json.loads(capsys.readouterr().out)} == {"tiredness", "sleep-habits"}
+    assert main(["ask", "--no-speak", "--no-builtin", "hello"]) == 3
+    assert "give --content" in capsys.readouterr().err
+    config = tmp_path / "kiosk.yaml"
+    config.write_text(f"builtin_content: false\ncontent: [{pack}]\n", encoding="utf-8")
+    proc = run(["doctor", "--json", "--config", str(config)])
+    found = {c["check"]: c for c in json.loads(proc.stdout)}
+    assert found["content"]["ok"] and found["content"]["detail"].startswith("2 sections in 1 pack")
+
+
 def test_bad_rate_is_one_line() -> None:
     proc = run(["ask", "--no-speak", "--rate", "5", "hello"])
     assert proc.returncode == 3 and "outside" in proc.stderr and "Traceback" not in proc.stderr

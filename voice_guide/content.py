@@ -236,7 +236,8 @@ def load_pack(path: str | Path) -> Pack:
 def build_library(packs: Sequence[Pack]) -> Library:
     """Join packs; section ids must be unique across packs and every related id must exist."""
     if not packs:
-        raise ContentError("<content>", None, "no content packs found; pass --content DIR with *.yaml packs")
+        raise ConfigError("no content packs to load: give --content with a pack file or folder "
+                          "(--no-builtin, or builtin_content: false, leaves out the built-in pack)")
     seen: dict[str, Section] = {}
     for pack in packs:
         for s in pack.sections:

@@ -226,9 +226,9 @@ class FallbackRecognizer:
             self._switch(exc)
 
 
-def reload_library(current: Library, extra: Iterable[str]) -> tuple[Library, str | None]:
+def reload_library(current: Library, extra: Iterable[str], builtin: bool = True) -> tuple[Library, str | None]:
     """Load the packs again; on a content error keep ``current`` and return the error line."""
     try:
-        return load_library(list(extra)), None
+        return load_library(list(extra), builtin=builtin), None
     except ContentError as exc:  # the caller says so in one line
         return current, str(exc)

@@ -59,6 +59,9 @@ class GuideSettings:
     """Radio mode resumes this far before the point where a question interrupted it."""
     content: tuple[str, ...] = ()
     """Extra content pack folders."""
+    builtin_content: bool = True
+    """Load the built-in pack before ``content``. False: the clinic's packs alone (the first of them
+    gives the greeting, disclaimer, fallback and safety messages)."""
     source: str = field(default="defaults", compare=False)
 
     def override(self, **flags: Any) -> "GuideSettings":

@@ -22,10 +22,15 @@ def add_content_args(parser: argparse.ArgumentParser) -> None:
         "--content", action="append", default=[], metavar="DIR",
         help="add the content packs (*.yaml) in DIR, or one pack file; repeatable",
     )
+    parser.add_argument(
+        "--no-builtin", action="store_true",
+        help="leave out the built-in pack: only the --content packs (the first gives the greeting, disclaimer, "
+        "fallback and safety messages)",
+    )
 
 
 def load_content(args: argparse.Namespace) -> tuple[Library, Matcher]:
-    library = load_library(args.content)
+    library = load_library(args.content, builtin=not args.no_builtin)
     return library, Matcher(library)
 
 

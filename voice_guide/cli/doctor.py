@@ -102,7 +102,7 @@ def _settings(settings: "GuideSettings") -> str:
 def _content(settings: "GuideSettings", settings_ok: bool = True) -> str:
     from voice_guide.content import load_library
 
-    library = load_library(settings.content)
+    library = load_library(settings.content, builtin=settings.builtin_content)
     which = "" if settings_ok else " (the built-in packs only: the settings file could not be read)"
     return f"{len(library.sections)} sections in {len(library.packs)} pack(s), all checks passed{which}"
 

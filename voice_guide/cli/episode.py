@@ -47,6 +47,7 @@ def register(subparsers: Any) -> None:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--content", action="append", default=[], metavar="PATH", help="extra content pack file or folder (repeatable)")
+    common.add_argument("--no-builtin", action="store_true", help="leave out the built-in pack: only the --content packs")
     common.add_argument("--plans", action="append", default=[], metavar="PATH", help="extra plan file or folder (repeatable)")
     common.add_argument("--json", action="store_true", help="print machine-readable JSON instead of a summary")
 
@@ -74,7 +75,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, list[Any]]:
     from voice_guide.content import load_library
     from voice_guide.episode.plans import load_plans
 
-    return load_library(args.content), load_plans(args.plans)
+    return load_library(args.content, builtin=not args.no_builtin), load_plans(args.plans)
 
 
 def _cmd_plans(args: argparse.Namespace) -> int:

@@ -231,6 +231,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
     args.content = list(settings.content) + list(args.content or [])
+    args.no_builtin = args.no_builtin or not settings.builtin_content
     library, matcher = load_content(args)
     source = _source(args, settings.input_device)
     speaking = not args.no_speak
@@ -336,14 +337,14 @@ class Hangups:
         else:
             self._task()
 
-    def reload_with(self, loop: Loop, session: Session, extra: Sequence[str]) -> None:
+    def reload_with(self, loop: Loop, session: Session, extra: Sequence[str], builtin: bool = True) -> None:
         """From now on a SIGHUP reloads the packs between turns (never mid-sentence or mid-question),
         with a recognizer built for them on the engine in use (after a fallback, the one that works);
         a broken pack keeps the last good ones running. The replaced recognizer is let go, not kept
         beside the new. A SIGHUP that came earlier is carried out now."""
 
         def reload() -> None:
-            library, error = reload_library(loop.dialogue.library, extra)
+            library, error = reload_library(loop.dialogue.library, extra, builtin)
             if error is None:
                 try:
                     recognizer = make_recognizer(session.settings, library, session.extra_phrases,
@@ -424,7 +425,7 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
             announce_devices(session, loop)
-            hangups.reload_with(loop, session, args.content)
+            hangups.reload_with(loop, session, args.content, not args.no_builtin)
             loop.run(source)
     finally:
         session.close()
