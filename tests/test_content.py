@@ -188,6 +188,17 @@ def test_extra_pack_adds_sections_without_code_changes(tmp_path: Path) -> None:
     assert library.has_section("gamma") and library.has_section("what-is-mbc")
 
 
+def test_two_topics_with_one_title_are_refused(tmp_path: Path) -> None:
+    """A pack copied with only its ids renamed passed, and the guide asked "First: Alpha? Or second: Alpha?"."""
+    copy = VALID.replace("test-pack", "copy").replace("id: alpha", "id: gamma").replace("id: beta", "id: delta").replace("[beta]", "[delta]")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = write(tmp_path / "a", VALID), write(tmp_path / "b", copy)
+    with pytest.raises(ContentError, match="section 'gamma' has the title of section 'alpha'") as info:
+        build_library([load_pack(first), load_pack(second)])
+    assert str(info.value).startswith(f"{second}:")
+
+
 def test_extra_pack_clashing_with_builtin_ids_is_rejected(tmp_path: Path) -> None:
     clash = VALID.replace("id: alpha", "id: diagnosis").replace("    related: [beta]\n", "")
     path = write(tmp_path, clash)

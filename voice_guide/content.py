@@ -234,7 +234,7 @@ def load_pack(path: str | Path) -> Pack:
 
 
 def build_library(packs: Sequence[Pack]) -> Library:
-    """Join packs; section ids must be unique across packs and every related id must exist."""
+    """Join packs; section ids and titles must be unique across packs and every related id must exist."""
     if not packs:
         raise ConfigError("no content packs to load: give --content with a pack file or folder "
                           "(--no-builtin, or builtin_content: false, leaves out the built-in pack)")
@@ -245,6 +245,14 @@ def build_library(packs: Sequence[Pack]) -> Library:
                 first = seen[s.id]
                 raise ContentError(pack.path, s.line, f"duplicate section id '{s.id}' (already in pack '{first.pack_id}' at line {first.line}); rename one")
             seen[s.id] = s
+    titled: dict[str, Section] = {}
+    for pack in packs:
+        for s in pack.sections:
+            first = titled.setdefault(clean(s.title), s)
+            if first is not s:  # the guide names topics by title: two alike cannot be told apart by ear
+                raise ContentError(pack.path, s.line, f"section '{s.id}' has the title of section '{first.id}' "
+                                   f"(pack '{first.pack_id}', line {first.line}): \"{s.title}\"; listeners tell topics "
+                                   "apart by their titles, so give it another")
     for pack in packs:
         for s in pack.sections:
             for rel in s.related:

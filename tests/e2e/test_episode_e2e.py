@@ -32,11 +32,12 @@ segments:
 """
 
 
-def run(args: list[str], cwd: Path, shadow: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], cwd: Path, shadow: Path | None = None, timeout: int = 300, columns: int = 80) -> subprocess.CompletedProcess[str]:
     """``python -m voice_guide ARGS`` with the network guard (and optionally shadow modules) on the path."""
     log = cwd / "net.log"
     paths = [str(p) for p in (shadow, GUARD) if p is not None] + [os.environ.get("PYTHONPATH", "")]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), VOICE_GUIDE_NET_LOG=str(log), SOURCE_DATE_EPOCH="1767225600")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths), VOICE_GUIDE_NET_LOG=str(log), SOURCE_DATE_EPOCH="1767225600",
+               COLUMNS=str(columns))
     proc = subprocess.run([sys.executable, "-m", "voice_guide", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout)
     assert not log.exists() or log.read_text() == "", f"network use: {log.read_text()}"
     return proc
@@ -67,6 +68,7 @@ def test_a_real_short_episode_builds_offline_and_meets_the_spec(tmp_path: Path) 
     # the feed parses and lists the episode
     items = ET.parse(tmp_path / "out" / "feed.xml").getroot().findall("channel/item")
     assert [i.findtext("title") for i in items] == ["Getting a second opinion"]
+    assert "placeholder address https://example.org/" in proc.stderr  # the built-in show file is no one's
     if not HAS_FFMPEG:
         pytest.skip("ffmpeg is not installed, so the MP3 cannot be measured independently")
     lufs, peak = ebur128(folder / "episode.mp3")
@@ -85,6 +87,8 @@ def test_plans_are_listed_and_all_scripts_build_without_audio(tmp_path: Path) ->
     assert proc.returncode == 0, proc.stderr
     plans = {row["plan"] for row in json.loads(proc.stdout)}
     assert {"what-is-mbc", "second-opinion", "overview"} <= plans
+    listed = run(["episode", "plans"], tmp_path, columns=60).stdout.splitlines()  # names whole on a narrow terminal
+    assert sorted(line.split(": ")[0] for line in listed) == sorted(plans)
     proc = run(["episode", "build", "--all", "--script-only", "--out", "out", "--seed", "3"], tmp_path)
     assert proc.returncode == 0, proc.stderr
     for plan in plans:

@@ -67,8 +67,19 @@ def register(subparsers: Any) -> None:
     build.add_argument("--no-sting", action="store_true", help="leave out the synthesized intro/outro sting")
     build.add_argument("--no-wav", action="store_true", help="write the MP3 only")
     build.add_argument("--show", metavar="FILE", help="show settings YAML (title, owner, base_url, ...)")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N", help="parallel processes for --all")
+    build.add_argument("--jobs", type=_positive, default=os.cpu_count() or 1, metavar="N", help="parallel processes for --all")
     build.set_defaults(handler=_cmd_build)
+
+
+def _positive(text: str) -> int:
+    """A count of at least 1, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of at least 1")
+    return value
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, list[Any]]:
@@ -92,13 +103,11 @@ def _cmd_plans(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("plan", "title", "pack", "segments", "sections", "target")
+    # One plan a line, its name first and never cut: the names are what --plan and --pack take.
     for r in rows:
-        table.add_row(r["plan"], r["title"], r["pack"], str(r["segments"]), str(r["sections"]), f"{r['target_minutes']:g} min" if r["target_minutes"] else "-")
-    Console().print(table)
+        length = f", {r['target_minutes']:g} min" if r["target_minutes"] else ""
+        topics = f"{r['sections']} topic" + ("" if r["sections"] == 1 else "s")
+        print(f"{r['plan']}: {r['title']} (pack {r['pack']}; {r['segments']} parts, {topics}{length})")
     return 0
 
 
@@ -187,6 +196,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if not args.script_only:
         res = Resources.load(args.show)
         feed_path, count = write_feed(out, res.show)
+        if "example.org" in res.show.base_url or "example.org" in res.show.owner_email:
+            print(f"voice-guide: {feed_path} uses the placeholder address {res.show.base_url}; before publishing it, "
+                  "give a show file with your base_url and owner_email (--show FILE, see voice_guide/episode/show.yaml)",
+                  file=sys.stderr)
     if args.json:
         print(json.dumps({"episodes": results, "feed": str(feed_path) if feed_path else None}, indent=2))
     else:
