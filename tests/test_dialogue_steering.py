@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from voice_guide.content import Library
-from voice_guide.dialogue import Dialogue, End, Heard, KeyPressed, Say, SpeechFinished, Turn
+from voice_guide.dialogue import Dialogue, End, Heard, KeyPressed, Say, SetVoice, SpeechFinished, Turn
 from voice_guide.matcher import Matcher
 
 
@@ -124,3 +124,21 @@ def test_spell_it_again_spells_the_same_word(dialogue: Dialogue) -> None:
         assert "L, O, B, U, L, E, S" in dialogue.handle(Heard(again)).text, again
     asked(dialogue, "what is metastatic breast cancer")
     assert "Metastatic: M, E, T, A" in dialogue.handle(Heard("spell that")).text  # something new was read
+
+
+@pytest.mark.parametrize("said", ["normal speed", "back to normal", "reset the volume", "normal voice please"])
+def test_normal_brings_back_the_starting_speed_and_volume(dialogue: Dialogue, said: str) -> None:
+    """There was no way back but step by step: "normal speed" got a clarification."""
+    start = (dialogue.rate_wpm, dialogue.volume)
+    for step in ("slower", "slower", "louder"):
+        dialogue.handle(Heard(step))
+    assert (dialogue.rate_wpm, dialogue.volume) != start
+    turn = dialogue.handle(Heard(said))
+    assert turn.command == "normal" and (dialogue.rate_wpm, dialogue.volume) == start
+    assert SetVoice(*start) in turn.actions
+
+
+@pytest.mark.parametrize("said, command", [("read it to me", "repeat"), ("read me all of it", "more")])
+def test_asking_to_have_it_read_is_a_command_not_a_question(dialogue: Dialogue, said: str, command: str) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    assert dialogue.handle(Heard(said)).command == command

@@ -37,7 +37,7 @@ NEAR_CONFIDENCE = 0.8
 """Confidence of a command read from a near hearing: with a stray word, or only in a runner-up hearing."""
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous",
-                   "beginning", "where", "spell", "brief", "full")
+                   "beginning", "where", "spell", "brief", "full", "normal")
 CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last", "unsure", "either")
 SOCIAL_COMMANDS = ("thanks", "hello", "here")
 """Owed a short reply, never a medical fallback: "thank you", "hello", "I'm still here"."""
@@ -46,7 +46,7 @@ STEP_COMMANDS = ("slower", "faster", "louder", "softer")
 STEPPED_COMMANDS = ("repeat", "more", "next", "previous", "beginning", "spell")
 """Commands a step may come with."""
 _JOINS = frozenset({"and", "then", "but"})
-STRAY_COMMANDS = tuple(c for c in GLOBAL_COMMANDS if c not in ("goodbye", "where", "spell", "brief", "full"))
+STRAY_COMMANDS = tuple(c for c in GLOBAL_COMMANDS if c not in ("goodbye", "where", "spell", "brief", "full", "normal"))
 """Commands a reading with a stray word may give: not goodbye, which ends the visitor's session
 ("i'm done fighting" is not "i'm done"), and not those whose phrases a question starts with ("what
 is this rash" is not "what is this topic", "where am i bleeding" not "where am i")."""

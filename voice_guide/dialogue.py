@@ -760,6 +760,10 @@ class Dialogue:
             return self._more(match)
         if command in STEP_COMMANDS:
             return self._step(command, match)
+        if command == "normal":  # the voice this guide starts with
+            self.rate_wpm, self.volume = self.speech.rate_wpm, min(self.speech.volume, self.volume_cap)
+            return self._turn("command", [Say(self._p("normal"))], extra=(SetVoice(self.rate_wpm, self.volume),),
+                              match=match, command="normal", remember=False)
         if command == "topics":
             return self._topics(0, match)
         if command == "help":
