@@ -1,10 +1,14 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Iterator
 
+import pytest
+
 from voice_guide.audio import AudioChunk
-from voice_guide.sinks import DiscardSink
+from voice_guide.errors import ConfigError
+from voice_guide.sinks import DiscardSink, WavFileSink
 
 
 def chunks(count: int, taken: list[int]) -> Iterator[AudioChunk]:
@@ -25,3 +29,12 @@ def test_discard_sink_stops_at_once_when_asked() -> None:
     stop.set()
     assert DiscardSink().play(chunks(5, taken), stop) is False
     assert taken == [0]
+
+
+@pytest.mark.parametrize("name", ["replies.mp3", "replies.OGG", "replies.flac"])
+def test_replies_are_not_written_under_another_format_s_name(tmp_path: Path, name: str) -> None:
+    """'--output reply.mp3' wrote WAV data a player would take for a broken MP3."""
+    with pytest.raises(ConfigError, match="name the file .wav"):
+        WavFileSink(tmp_path / name)
+    assert not (tmp_path / name).exists()
+    WavFileSink(tmp_path / "replies.wave").close()  # other names are the caller's choice

@@ -167,6 +167,8 @@ class Loop:
         self.endpointer = Endpointer(self.settings.endpoint)
         self.barge = Endpointer(self.settings.barge_in_endpoint)
         self.results: list[Utterance] = []
+        self.unwoken = 0
+        """Utterances passed over in wake mode: they did not start with the wake phrase."""
         self.stops: list[float] = []
         """Audio time (ms) of each stop that cut the guide off."""
         self._input: Iterator[AudioChunk] = iter(())
@@ -281,6 +283,7 @@ class Loop:
         if self.settings.mode is Mode.WAKE and not self._open:
             rest = self._after_wake(text)
             if rest is None:
+                self.unwoken += 1
                 return
             self._open = True
             if not rest:

@@ -8,9 +8,14 @@ from pathlib import Path
 from typing import Iterable
 
 from voice_guide.audio import WIDTH, AudioChunk, float_to_pcm, pcm_to_float
+from voice_guide.errors import ConfigError
 from voice_guide.resampling import resample
 from voice_guide.output_file import ReplacingFile, writable_path, write_error
 from voice_guide.stop_signals import stops_held
+
+
+OTHER_AUDIO = frozenset({".mp3", ".ogg", ".oga", ".opus", ".flac", ".m4a", ".aac", ".wma", ".webm"})
+"""File name endings of other audio formats: a WAV file must not be named as one."""
 
 
 class WavFileSink:
@@ -19,6 +24,10 @@ class WavFileSink:
     was played, e.g. on Ctrl-C before the first reply, leaves a file already there as it was."""
 
     def __init__(self, path: str | Path, rate: int = 22050, inputs: Iterable[str | Path | None] = ()) -> None:
+        suffix = Path(path).suffix.lower()
+        if suffix in OTHER_AUDIO:  # a player would take WAV data named .mp3 for a broken file
+            raise ConfigError(f"{path}: replies are written as WAV audio; name the file .wav (convert it afterwards, "
+                              "e.g. 'ffmpeg -i replies.wav replies.mp3')")
         self.path = writable_path(path, inputs)
         self.rate = rate
         self._file: ReplacingFile | None = None

@@ -126,6 +126,7 @@ def test_wake_mode_ignores_speech_without_the_wake_phrase(wav: Any) -> None:
     proc = run_cli("listen", "--input", str(wav(said)), "--json", "--no-speak", "--mode", "wake", "--engine", "pocketsphinx")
     assert json_lines(proc) == []
     assert "mode wake" in proc.stderr.decode()
+    assert "none of the 3 utterances heard began with the wake phrase 'hey guide'" in proc.stderr.decode()  # not silence
 
 
 def test_plain_output_and_no_files_written(wav: Any, tmp_path: Path) -> None:

@@ -429,6 +429,10 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
             loop.run(source)
     finally:
         session.close()
+    if not live and loop.unwoken and not loop.results:
+        print(f"voice-guide: none of the {loop.unwoken} utterances heard began with the wake phrase "
+              f"'{session.settings.wake_phrase}', so none was answered; say it first, or use --mode continuous",
+              file=sys.stderr)
     if args.output and session.speaking:
         print(f"voice-guide: replies written to {args.output}", file=sys.stderr)
     return 0
