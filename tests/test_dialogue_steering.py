@@ -4,10 +4,12 @@ the topic list pages with "next page", says where it starts again, and a spellin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from voice_guide.content import Library
-from voice_guide.dialogue import Dialogue, End, Heard, KeyPressed, Say, SetVoice, SpeechFinished, Turn
+from voice_guide.dialogue import Dialogue, End, Heard, Idle, KeyPressed, Say, SetVoice, SpeechFinished, Turn
 from voice_guide.matcher import Matcher
 
 
@@ -45,7 +47,7 @@ def test_a_goodbye_the_guide_is_not_sure_of_is_asked_about_first(dialogue: Dialo
 @pytest.mark.parametrize("reply", [Heard("yes"), Heard("goodbye"), KeyPressed("yes")])
 def test_a_confirmed_goodbye_ends(dialogue: Dialogue, reply: Heard | KeyPressed) -> None:
     asked(dialogue, "what is metastatic breast cancer")
-    dialogue.handle(Heard("that is it are"))
+    assert not ends(dialogue.handle(Heard("that is it are")))
     assert ends(dialogue.handle(reply))
 
 
@@ -142,3 +144,70 @@ def test_normal_brings_back_the_starting_speed_and_volume(dialogue: Dialogue, sa
 def test_asking_to_have_it_read_is_a_command_not_a_question(dialogue: Dialogue, said: str, command: str) -> None:
     asked(dialogue, "what is metastatic breast cancer")
     assert dialogue.handle(Heard(said)).command == command
+
+
+def _statements() -> list[str]:
+    import yaml
+
+    found: list[str] = []
+    for name in ("safety_probe.yaml", "safety_probe_2.yaml"):
+        data = yaml.safe_load((Path(__file__).parent / "data" / name).read_text(encoding="utf-8"))
+        found += [str(t) for t in data["emergency"] + data["crisis"]]
+    return found
+
+
+@pytest.mark.parametrize("before", [(), ("what is metastatic breast cancer",),
+                                    ("what is metastatic breast cancer", "more", "more"), ("topics",),
+                                    ("what is metastatic breast cancer", "that is it are")])
+def test_no_open_question_turns_a_safety_statement_into_a_reply(library: Library, matcher: Matcher,
+                                                                before: tuple[str, ...]) -> None:
+    """"I would like to die" read on as a yes to "There is more" (a new yes phrase, "i would like to").
+    After an answer with more to come, an offer, a topic list and the end question, every emergency
+    and crisis statement of the safety probe sets still gets its safety message."""
+    missed = []
+    for statement in _statements():
+        dialogue = Dialogue(library, matcher)
+        for text in before:
+            asked(dialogue, text)
+        if dialogue.handle(Heard(statement)).kind != "safety":
+            missed.append(statement)
+    assert missed == []
+
+
+def test_yes_reads_on_only_right_after_there_is_more(dialogue: Dialogue) -> None:
+    """After an answer with more, then a 911 message, "okay" read the next part of the answer."""
+    asked(dialogue, "what is metastatic breast cancer")
+    assert dialogue.handle(Heard("i have chest pain")).kind == "safety"
+    turn = dialogue.handle(Heard("okay"))
+    assert not content(turn) and dialogue.mem.chunk == 0
+    asked(dialogue, "what is metastatic breast cancer")
+    dialogue.handle(Heard("stop"))
+    assert not content(dialogue.handle(Heard("okay")))
+
+
+def test_the_idle_warning_closes_the_end_question(dialogue: Dialogue) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    dialogue.handle(Heard("that is it are"))
+    assert dialogue.handle(Idle(45)).kind == "idle_warning"
+    turn = dialogue.handle(Heard("yes"))  # "I'm here", as the Y key says
+    assert not ends(turn) and dialogue.mem.section == "what-is-mbc"
+
+
+def test_i_am_fine_to_are_you_still_there_keeps_the_place(dialogue: Dialogue) -> None:
+    asked(dialogue, "topics")
+    dialogue.handle(Idle(45))
+    dialogue.handle(Heard("i am fine"))
+    assert dialogue.mem.topics_page == 0 and dialogue.handle(Heard("the second one")).section
+
+
+def test_repeat_after_a_spelling_keeps_it_for_spell_it_again(dialogue: Dialogue) -> None:
+    dialogue.handle(Heard("spell lobules"))
+    dialogue.handle(Heard("repeat"))
+    assert "L, O, B, U, L, E, S" in dialogue.handle(Heard("spell it again")).text
+
+
+@pytest.mark.parametrize("said", ["stop the app", "stop the session", "stop the conversation"])
+def test_stop_the_app_stops_reading(dialogue: Dialogue, said: str) -> None:
+    asked(dialogue, "what is metastatic breast cancer")
+    turn = dialogue.handle(Heard(said))
+    assert turn.command == "stop" and not ends(turn)

@@ -155,6 +155,15 @@ def test_wake_phrase_opens_listening_and_can_carry_the_question(library: Library
     assert [r.turn.section for r in results] == ["what-is-mbc", "common-sites"]
 
 
+def test_in_wake_mode_the_end_question_waits_for_its_answer(library: Library, matcher: Matcher) -> None:
+    """"Do you want to end?" asked, then "no" without the wake phrase was passed over: the question is
+    answered as a clarification is, without saying the wake phrase again."""
+    loop, _, _ = make_loop(library, matcher, ["hey guide " + Q, "hey guide that is it are", "no"], mode=Mode.WAKE)
+    results = loop.run(ListSource(speech(1500, 1200, 400)))
+    assert [r.turn.command for r in results] == [None, "goodbye", "no"] and loop.unwoken == 0
+    assert not loop.dialogue.mem.confirm_end and loop.dialogue.mem.section == "what-is-mbc"
+
+
 def test_keys_work_without_speaking(library: Library, matcher: Matcher) -> None:
     keys: queue.Queue[str] = queue.Queue()
     keys.put("t")

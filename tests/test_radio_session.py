@@ -233,3 +233,17 @@ def test_where_am_i_during_the_show_by_voice_or_key_names_the_episode_and_chapte
         dialogue.acted = None
     dialogue.handle(Heard("what is metastatic breast cancer"))
     assert "topic 1 of" in dialogue.handle(Heard("where am i")).text  # a topic is open: the place in it
+
+
+def test_a_show_command_closes_the_end_question_and_the_offer_to_read_on(library: Library, matcher: Matcher) -> None:
+    """"what is this episode about" after "Do you want to end?" left the question open, so a later
+    "okay" ended the session."""
+    from voice_guide.dialogue import End, Heard, SpeechFinished
+
+    dialogue = RadioDialogue(library, matcher, player=RadioPlayer([episode()]))
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    dialogue.handle(SpeechFinished())
+    assert "Do you want to end?" in dialogue.handle(Heard("that is it are")).text
+    dialogue.handle(Heard("what is this episode about"))
+    turn = dialogue.handle(Heard("okay"))
+    assert not any(isinstance(a, End) for a in turn.actions) and dialogue.mem.chunk == 0

@@ -187,6 +187,8 @@ class _Memory:
     """The guide asked "Do you want to end?" (a goodbye it was not sure it heard)."""
     spelled: tuple[str, ...] = ()
     """The words the last reply spelled: "spell that again" spells them once more."""
+    invited_more: bool = False
+    """The last reply ended "There is more": a yes or an okay then reads on."""
 
 
 class Dialogue:
@@ -320,8 +322,10 @@ class Dialogue:
     def _turn(self, kind: str, says: list[Say], extra: tuple[Action, ...] = (), match: Match | None = None,
               section: str | None = None, command: str | None = None, remember: bool = True) -> Turn:
         if remember and says:
+            if tuple(says) != self.mem.last_said:  # said again ("repeat"), a spelling is still the last
+                self.mem.spelled = ()
             self.mem.last_said = tuple(says)
-            self.mem.spelled = ()
+        self.mem.invited_more = bool(says) and says[-1].text == self._p("more_available")
         listen = (Listen(self.listen_phrases),) if self.mem.state is not State.ENDED else ()
         return Turn(kind, tuple(extra) + tuple(says) + listen, section=section, command=command,
                     score=match.score if match else 0.0, match=match)
@@ -355,7 +359,7 @@ class Dialogue:
         cleaned = clean(text)
         if not cleaned or self.matcher.safety_kind(cleaned) or self._alarm_in(cleaned, alternatives):
             return None
-        found = self.matcher.command_of(cleaned, ("yes", "here"))
+        found = self.matcher.command_of(cleaned, ("yes", "here", "no"))  # "no, I'm fine": an answer all the same
         if found is None:
             return None
         return self._command("here", Match(Kind.COMMAND, command="here", score=found[1], reason="reply to the idle warning"))
@@ -398,7 +402,7 @@ class Dialogue:
                 reply = Match(Kind.COMMAND, command=pick[0], score=pick[1], reason="pick from the topics")
                 return self._answer(self.mem.listed[index], reply, announce=True)
         match = self.matcher.match(text)
-        if match.kind is not Kind.COMMAND:
+        if match.kind not in (Kind.COMMAND, Kind.SAFETY):  # "i would like to die" is no yes
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
@@ -795,7 +799,7 @@ class Dialogue:
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
                 return replace(turn, kind="command", command="yes")
-            if self._more_to_read():  # "There is more." "Okay." / "More?" "Yes."
+            if self.mem.invited_more and self._more_to_read():  # "There is more." "Okay." / "More?" "Yes."
                 return replace(self._more(match), command="yes")
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command="yes")
         if command == "no":
@@ -851,6 +855,7 @@ class Dialogue:
             return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume), Say(self._p("idle_reset"))))
         if not self.mem.warned and self.mem.idle_seconds >= self.idle_timeout_s - self.idle_warning_s and self._in_use():
             self.mem.warned = True
+            self.mem.confirm_end = self.mem.invited_more = False  # the question now is "are you still there?"
             left = str(int(round(self.idle_timeout_s - self.mem.idle_seconds)))
             return Turn("idle_warning", (Earcon("warning"), Say(self._p("idle_warning", seconds=left))))
         return Turn("idle", ())

@@ -320,7 +320,8 @@ class Loop:
         return None
 
     def _keeps_listening(self, turn: Turn) -> bool:
-        asks = turn.kind in ("clarify", "no_input", "no_match") or self.dialogue.state is State.CLARIFYING
+        asks = (turn.kind in ("clarify", "no_input", "no_match") or self.dialogue.state is State.CLARIFYING
+                or self.dialogue.mem.confirm_end)  # "Do you want to end?" waits for its yes or no
         return asks and any(isinstance(a, Listen) for a in turn.actions)
 
     def _flush(self) -> None:

@@ -120,6 +120,7 @@ class RadioDialogue(Dialogue):
         elif command == "resume":
             player.paused = False
         self.acted = command
+        self.mem.confirm_end = self.mem.invited_more = False  # the show's reply answers no open question
         return Turn("command", (Say(self._radio_text(command)),), command=command, score=1.0)
 
 
