@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 
+import pytest
 from rich.console import Console
 
 from voice_guide.captions import RichCaptions
-from voice_guide.keys import key_for_input, key_map, keys_help
+from voice_guide.keys import key_for_input, key_map, keys_help, read_key
 from voice_guide.matcher import GLOBAL_COMMANDS, Matcher
 
 
@@ -45,3 +47,22 @@ def test_rich_captions_show_text_state_and_topic() -> None:
     assert "Topic: Where breast cancer most often spreads" in frame
     assert "Guide: Slower." in frame and "You: slower" in frame
     assert "bones, lungs" not in frame, "only the last lines stay on screen"
+
+
+@pytest.mark.parametrize("typed, keys", [
+    (b"\x1b", ["escape"]),  # Esc alone is a stop at once: it waited for two more keys
+    (b"\x1b[1~", ["home"]), (b"\x1b[7~", ["home"]), (b"\x1b[H", ["home"]), (b"\x1bOH", ["home"]),
+    (b"\x1b[As", ["up", "s"]), (b"r\x1b", ["r", "escape"]),
+])
+def test_keys_are_read_whole_from_the_terminal(typed: bytes, keys: list[str]) -> None:
+    read, write = os.pipe()
+    try:
+        os.write(write, typed)
+        os.close(write)
+        got = []
+        with pytest.raises(EOFError):
+            while True:
+                got.append(read_key(read))
+        assert got == keys
+    finally:
+        os.close(read)

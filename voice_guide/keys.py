@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import select
 from typing import Mapping
 
 Bindings = Mapping[str, tuple[str, ...]]
@@ -31,10 +33,31 @@ def keys_help(bindings: Bindings) -> str:
     return "Keys: " + " \u00b7 ".join(parts)
 
 
+ESCAPE_WAIT_S = 0.05
+"""The rest of an escape sequence (an arrow, Home) arrives at once; after Esc alone nothing does."""
+
+
+def read_key(fd: int) -> str | None:
+    """One key press from a terminal in cbreak mode: its name, or None for a key with no name. Raises
+    EOFError when the input has ended. Esc alone is "escape" at once: it does not wait for more keys."""
+    raw = os.read(fd, 1)
+    if not raw:
+        raise EOFError
+    if raw == b"\x1b":
+        while len(raw) < 6 and select.select([fd], [], [], ESCAPE_WAIT_S)[0]:
+            more = os.read(fd, 1)
+            if not more:
+                break
+            raw += more
+            if len(raw) >= 3 and (more.isalpha() or more == b"~"):
+                break
+    return key_for_input(raw.decode("utf-8", "replace"))
+
+
 def key_for_input(raw: str) -> str | None:
     """Name of a key from raw terminal input (escape sequences for arrows), or None."""
     sequences = {"\x1b[A": "up", "\x1b[B": "down", "\x1b[C": "right", "\x1b[D": "left", "\x1b": "escape",
-                 "\x1b[H": "home", "\x1bOH": "home", "\x1b[1~": "home",
+                 "\x1b[H": "home", "\x1bOH": "home", "\x1b[1~": "home", "\x1b[7~": "home",
                  "\r": "enter", "\n": "enter", " ": "space"}
     if raw in sequences:
         return sequences[raw]

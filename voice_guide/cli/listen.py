@@ -162,7 +162,7 @@ def keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
     import termios
     import tty
 
-    from voice_guide.keys import key_for_input
+    from voice_guide.keys import read_key
 
     keys: queue.Queue[str] = queue.Queue()
     fd = sys.stdin.fileno()
@@ -170,12 +170,10 @@ def keyboard(enabled: bool) -> Iterator["queue.Queue[str] | None"]:
 
     def read() -> None:
         while True:
-            raw = sys.stdin.read(1)
-            if not raw:
+            try:
+                key = read_key(fd)
+            except (EOFError, OSError):
                 return
-            if raw == "\x1b":
-                raw += sys.stdin.read(2)
-            key = key_for_input(raw)
             if key is not None:
                 keys.put(key)
 
