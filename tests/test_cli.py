@@ -199,12 +199,27 @@ def test_a_clinic_pack_alone_speaks_its_own_fallback_and_disclaimer(tmp_path: Pa
     assert main(["topics", "--json", "--content", str(pack), "--no-builtin"]) == 0
     assert {t["id"] for t in json.loads(capsys.readouterr().out)} == {"tiredness", "sleep-habits"}
     assert main(["ask", "--no-speak", "--no-builtin", "hello"]) == 3
-    assert "give --content" in capsys.readouterr().err
+    assert "no other is given (--content" in capsys.readouterr().err
     config = tmp_path / "kiosk.yaml"
     config.write_text(f"builtin_content: false\ncontent: [{pack}]\n", encoding="utf-8")
     proc = run(["doctor", "--json", "--config", str(config)])
     found = {c["check"]: c for c in json.loads(proc.stdout)}
     assert found["content"]["ok"] and found["content"]["detail"].startswith("2 sections in 1 pack")
+    config.write_text("builtin_content: false\n", encoding="utf-8")
+    plain = run(["doctor", "--config", str(config)]).stdout
+    assert "content: in the settings file" in plain and "listen would use: nothing until the content packs load" in plain
+    clash = tmp_path / "clash.yaml"  # a pack for a guide of its own may reuse a built-in title
+    clash.write_text(NEW_PACK.replace("Why am I so tired?", "What is metastatic breast cancer?"), encoding="utf-8")
+    assert main(["content", "check", str(clash)]) == 3
+    capsys.readouterr()
+    assert main(["content", "check", "--no-builtin", str(clash)]) == 0
+
+
+def test_demo_as_text_prints_json_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--text", "--json", "--no-speak"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0]["said"] == "what is stage four breast cancer" and rows[0]["section"] == "what-is-mbc"
+    assert rows[-1]["command"] == "goodbye"
 
 
 def test_bad_rate_is_one_line() -> None:

@@ -236,8 +236,8 @@ def load_pack(path: str | Path) -> Pack:
 def build_library(packs: Sequence[Pack]) -> Library:
     """Join packs; section ids and titles must be unique across packs and every related id must exist."""
     if not packs:
-        raise ConfigError("no content packs to load: give --content with a pack file or folder "
-                          "(--no-builtin, or builtin_content: false, leaves out the built-in pack)")
+        raise ConfigError("no content packs to load: the built-in pack is left out (--no-builtin, or builtin_content: "
+                          "false) and no other is given (--content, or content: in the settings file)")
     seen: dict[str, Section] = {}
     for pack in packs:
         for s in pack.sections:

@@ -167,5 +167,5 @@ def test_a_new_pack_builds_its_own_episode_when_named_with_pack(tmp_path: Path) 
     assert (tmp_path / "out" / "tiny" / "script.md").exists()  # the producer's plan for the pack, before the generic one
     proc = run(["episode", "build", "--plan", "second-opinion", "--content", "sleep.yaml", "--pack", "sleep-basics",
                 "--script-only", "--out", "out"], tmp_path)
-    assert proc.returncode == 3 and "plan 'second-opinion' is not for pack sleep-basics" in proc.stderr
+    assert proc.returncode == 3 and "plan 'second-opinion' is for pack 'metastatic-breast-cancer', not sleep-basics" in proc.stderr
     assert "pick another --plan" in proc.stderr and proc.stderr.count("\n") == 1

@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     check.add_argument("path", nargs="?", help="a pack file or a folder of *.yaml packs")
     check.add_argument("--json", action="store_true", help="print a JSON summary")
+    check.add_argument("--no-builtin", action="store_true",
+                       help="check the pack without the built-in pack beside it (for a guide run with --no-builtin)")
     check.set_defaults(handler=run_check)
     content.set_defaults(handler=lambda args: usage(content))
 
@@ -38,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run_check(args: argparse.Namespace) -> int:
     paths = pack_paths(args.path) if args.path is not None else builtin_pack_paths()
     packs = [load_pack(p) for p in paths]
-    if args.path is not None:
+    if args.path is not None and not args.no_builtin:  # checked as it will be used: beside the built-in pack
         packs = [load_pack(p) for p in builtin_pack_paths() if p.resolve() not in {q.resolve() for q in paths}] + packs
     library = build_library(packs)
     checked = [p for p in library.packs if any(p.path == str(q) for q in paths)]

@@ -85,7 +85,8 @@ def run_demo(args: argparse.Namespace) -> int:
         output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
         try:
             converse(dialogue, demo_utterances(), output,
-                     lambda said, reply: print(f"you:   {said}\nguide: {reply.text}", flush=True))
+                     lambda said, reply: print_json({"said": said, **reply.to_json()}) if args.json
+                     else print(f"you:   {said}\nguide: {reply.text}", flush=True))
         finally:
             if output is not None:
                 output.close()

@@ -82,15 +82,19 @@ def _pocketsphinx() -> str:
     return f"built-in English model at {hmm}"
 
 
-def _vosk(configured: str | None = None) -> str:
+def _vosk(settings: "GuideSettings") -> str:
     from voice_guide.content import load_library
     from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model
     from voice_guide.vocabulary import build_vocabulary
 
-    model = find_model(configured)
+    model = find_model(settings.model)
     if model is None:
         raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, models/<name>/)")
-    check_model(model, build_vocabulary(load_library()))
+    try:  # the words of the content listen would load (the content line reports a pack that fails)
+        library = load_library(settings.content, builtin=settings.builtin_content)
+    except VoiceGuideError:
+        library = load_library()
+    check_model(model, build_vocabulary(library))
     return f"model {model} (it knows the content's words)"
 
 
@@ -134,10 +138,11 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
         _try("text-to-speech", _tts, "sudo apt-get install espeak-ng; pip install pyttsx3"),
         _try("pocketsphinx", _pocketsphinx, "pip install pocketsphinx"),
-        _try("vosk", lambda: _vosk(settings.model),
+        _try("vosk", lambda: _vosk(settings),
              "fix the settings' model or engine, or run 'voice-guide model download'" if vosk_needed(settings)
              else "run 'voice-guide model download' (pocketsphinx is used until then)", needed=vosk_needed(settings)),
-        _try("content", lambda: _content(settings, first.ok), "fix the pack it names ('voice-guide content check')"),
+        _try("content", lambda: _content(settings, first.ok),
+             "fix the settings' content, or the pack it names ('voice-guide content check')"),
         _try("episodes", lambda: _episodes(settings), "(radio needs them)", needed=False),
     ]
 
@@ -151,6 +156,8 @@ def recognizer_used(results: list[Check], settings: "GuideSettings") -> str:
     """What ``listen`` would hear with, given the checks and the settings."""
     if not next(c for c in results if c.name == "settings").ok:
         return "nothing until the settings file is fixed"
+    if not next(c for c in results if c.name == "content").ok:
+        return "nothing until the content packs load"
     vosk = next(c for c in results if c.name == "vosk").ok
     if settings.engine == "pocketsphinx" or (not vosk and not vosk_needed(settings)):
         return "pocketsphinx"

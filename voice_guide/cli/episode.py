@@ -137,9 +137,14 @@ def _tasks(args: argparse.Namespace, library: Any, plans: list[Any]) -> list[tup
         for plan in named:
             if plan.applies_to(pack):
                 return [(plan, pack)]
-    wanted = f"plan '{args.plan}' is not" if args.plan else "no plan is"
-    raise ConfigError(f"{wanted} for pack {', '.join(p.id for p in packs)}; pick another --plan "
-                      "('voice-guide episode plans') or --pack, or add the pack the plan is for with --content")
+    asked = ", ".join(p.id for p in packs)
+    if not args.plan:
+        raise ConfigError(f"no plan is for pack {asked}; write one (see voice_guide/episode/plans/) and add it with --plans")
+    plan = named[0]
+    loaded = any(p.id == plan.pack for p in library.packs)
+    fix = "pick another --plan ('voice-guide episode plans') or --pack" + (
+        "" if loaded else ", or add the pack it is for with --content")
+    raise ConfigError(f"plan '{plan.id}' is for pack '{plan.pack}', not {asked}; {fix}")
 
 
 def _options(args: argparse.Namespace) -> Any:
