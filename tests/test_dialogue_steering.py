@@ -211,3 +211,22 @@ def test_stop_the_app_stops_reading(dialogue: Dialogue, said: str) -> None:
     asked(dialogue, "what is metastatic breast cancer")
     turn = dialogue.handle(Heard(said))
     assert turn.command == "stop" and not ends(turn)
+
+
+@pytest.mark.parametrize("said, command", [("back to the list", "topics"), ("what other topics are there", "topics"),
+                                           ("where was i", "where"), ("go to the beginning", "beginning"),
+                                           ("restart", "beginning")])
+def test_finding_the_way_in_everyday_words(dialogue: Dialogue, said: str, command: str) -> None:
+    """Each of these gave an answer or a clarification about a medical topic."""
+    asked(dialogue, "what is metastatic breast cancer")
+    assert dialogue.handle(Heard(said)).command == command
+
+
+@pytest.mark.parametrize("said, command", [("no thanks", "no"), ("no thank you", "no"), ("thank you", "thanks")])
+def test_no_thanks_to_an_offer_declines_it(dialogue: Dialogue, said: str, command: str) -> None:
+    """"No thanks" got "You are welcome" and left the offer open."""
+    for text in ("what is metastatic breast cancer", "more", "more"):
+        asked(dialogue, text)
+    assert dialogue.mem.offer
+    assert dialogue.handle(Heard(said)).command == command
+    assert (dialogue.mem.offer is None) == (command == "no")

@@ -402,7 +402,8 @@ class Dialogue:
                 reply = Match(Kind.COMMAND, command=pick[0], score=pick[1], reason="pick from the topics")
                 return self._answer(self.mem.listed[index], reply, announce=True)
         match = self.matcher.match(text)
-        if match.kind not in (Kind.COMMAND, Kind.SAFETY):  # "i would like to die" is no yes
+        # "i would like to die" is no yes; "no thanks" to an offer is a no, not a thank-you
+        if match.kind not in (Kind.COMMAND, Kind.SAFETY) or match.command in SOCIAL_COMMANDS:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
