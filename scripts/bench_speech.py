@@ -18,7 +18,7 @@ recognizer, matcher, dialogue, pyttsx3 speech) and prints:
     python scripts/bench_speech.py --heldout            # final measurement only: tests/data/heldout.yaml
     python scripts/bench_speech.py --voices en-us+f3:150 --no-babble --jobs 2
     python scripts/bench_speech.py --heldout --voices flite:slt,flite:rms,flite:awb   # flite's voices
-    python scripts/bench_speech.py --heldout --voices festival:ked_diphone,festival:cmu_us_slt_arctic_hts \
+    python scripts/bench_speech.py --heldout --voices festival:ked_diphone,festival:cmu_us_slt_arctic_hts \\
         --babble-talkers flite   # two more speakers (apt-get install festival festvox-kdlpc16k festvox-us-slt-hts)
     python scripts/bench_speech.py --heldout --hesitant --no-babble                  # hesitant speech too
     python scripts/bench_speech.py --heldout --cold --no-babble   # each question the first after start-up
