@@ -164,6 +164,14 @@ def test_in_wake_mode_the_end_question_waits_for_its_answer(library: Library, ma
     assert not loop.dialogue.mem.confirm_end and loop.dialogue.mem.section == "what-is-mbc"
 
 
+def test_in_wake_mode_a_safety_statement_needs_no_wake_phrase(library: Library, matcher: Matcher) -> None:
+    """"i have chest pain" without "hey guide" was passed over; a question without it still is."""
+    loop, _, _ = make_loop(library, matcher, ["where does it spread", "i have chest pain"], mode=Mode.WAKE)
+    results = loop.run(ListSource(speech(1200, 1200)))
+    assert [r.turn.kind for r in results] == ["safety"] and "911" in results[0].turn.text
+    assert loop.unwoken == 1 and not loop.listening
+
+
 def test_keys_work_without_speaking(library: Library, matcher: Matcher) -> None:
     keys: queue.Queue[str] = queue.Queue()
     keys.put("t")

@@ -247,3 +247,36 @@ def test_a_show_command_closes_the_end_question_and_the_offer_to_read_on(library
     dialogue.handle(Heard("what is this episode about"))
     turn = dialogue.handle(Heard("okay"))
     assert not any(isinstance(a, End) for a in turn.actions) and dialogue.mem.chunk == 0
+
+
+def test_a_crisis_said_without_the_wake_phrase_is_answered_and_the_show_stays_paused(library: Library, matcher: Matcher) -> None:
+    """"i want to end my life", heard word for word but without "hey guide", was passed over and the
+    show played on; and after a 911 or 988 message the show came straight back, over it."""
+    radio, _, player = session(library, matcher, ["i want to end my life"], Mode.WAKE)
+    results = radio.run(ListSource(chunked(quiet(5_000), tone(1_500), quiet(1_500), quiet(6_000))))
+    assert [r.turn.kind for r in results] == ["safety"] and "988" in results[0].turn.text
+    assert player.paused and "paused after a safety message" in [e.what for e in radio.events]
+    assert abs(player.position_s - 2.0) < 0.2, "paused 3 s before the words began, to play on from there"
+
+
+def test_stop_while_the_show_plays_pauses_it(library: Library, matcher: Matcher) -> None:
+    """"stop" (or S, Esc) said "Stopped." and the show played on."""
+    from voice_guide.dialogue import Heard, KeyPressed
+
+    for event in (Heard("stop"), KeyPressed("stop")):
+        player = RadioPlayer([episode()])
+        dialogue = RadioDialogue(library, matcher, player=player)
+        turn = dialogue.handle(event)
+        assert player.paused and turn.command == "stop" and "resume" in turn.text and dialogue.acted == "pause"
+
+
+def test_an_idle_reset_plays_a_paused_show_on(library: Library, matcher: Matcher) -> None:
+    """A paused show stayed silent for good: pausing was not counted as use, so no reset came."""
+    from voice_guide.dialogue import Heard, Idle
+
+    player = RadioPlayer([episode()])
+    dialogue = RadioDialogue(library, matcher, player=player, idle_timeout_s=60, idle_warning_s=20)
+    dialogue.handle(Heard("pause the show"))
+    assert player.paused
+    assert dialogue.handle(Idle(45)).kind == "idle_warning"
+    assert dialogue.handle(Idle(20)).kind == "reset" and not player.paused

@@ -282,14 +282,17 @@ class Loop:
         _LOGGER.debug("heard %r (confidence %.2f)", text, transcript.confidence)
         if self.settings.mode is Mode.WAKE and not self._open:
             rest = self._after_wake(text)
-            if rest is None:
+            if rest is None and not self.dialogue.matcher.safety_kind(clean(text)):
                 self.unwoken += 1
                 return
-            self._open = True
-            if not rest:
-                self._perform(self.dialogue.handle(ListenStarted()))
-                return
-            text = rest
+            # An emergency or a crisis said without the wake phrase is answered all the same: the
+            # safety message comes first, whoever the words were for.
+            if rest is not None:
+                self._open = True
+                if not rest:
+                    self._perform(self.dialogue.handle(ListenStarted()))
+                    return
+                text = rest
         turn = self.dialogue.handle(Heard(text, transcript.alternatives))
         matched = self.clock()
         if self.captions is not None and text:

@@ -92,8 +92,21 @@ class RadioDialogue(Dialogue):
         elif isinstance(event, KeyPressed) and event.command in RADIO_COMMANDS:
             command = event.command
         if command is None:
-            return super().handle(event)
+            answering = self.mem.state is State.ANSWERING
+            turn = super().handle(event)
+            if turn.command == "stop" and not answering:
+                # "Stop" (S, Esc) while the show plays stops the show: it pauses, as the pause command does.
+                self.player.pause()
+                self.acted = "pause"
+                self.mem.used = True
+                return Turn("command", (Say(self._radio_text("pause")),), command="stop", score=turn.score, match=turn.match)
+            return turn
         return self._radio(command)
+
+    def reset(self) -> None:
+        """The next person (idle reset, goodbye) hears the show playing, not a silence someone left."""
+        super().reset()
+        self.player.paused = False
 
     def _where(self) -> str:
         """"Where am I" (by voice or the W key) during the show: the episode and its chapter, as "what is
@@ -121,6 +134,7 @@ class RadioDialogue(Dialogue):
             player.paused = False
         self.acted = command
         self.mem.confirm_end = self.mem.invited_more = False  # the show's reply answers no open question
+        self.mem.used = True  # a paused show is someone's: the idle reset plays it on for the next person
         return Turn("command", (Say(self._radio_text(command)),), command=command, score=1.0)
 
 
@@ -172,9 +186,12 @@ class RadioSession:
                     self.player.index = index
                     self.player.seek(position)
                     self.player.resume(self.resume_back_s)
-                    self.player.paused = was_paused
+                    # After a 911 or 988 message the show stays paused: it would talk over what the
+                    # listener must now do ("resume" plays it again).
+                    after_safety = self.loop.results[-1].turn.kind == "safety"
+                    self.player.paused = was_paused or after_safety
                     self._interrupted_at = None
-                    self._log("resume")
+                    self._log("paused after a safety message" if after_safety else "resume")
             in_speech = self.loop.endpointer.in_speech
             if in_speech:
                 self._last_speech_ms = self._audio_ms
