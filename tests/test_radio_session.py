@@ -280,3 +280,32 @@ def test_an_idle_reset_plays_a_paused_show_on(library: Library, matcher: Matcher
     assert player.paused
     assert dialogue.handle(Idle(45)).kind == "idle_warning"
     assert dialogue.handle(Idle(20)).kind == "reset" and not player.paused
+
+
+def test_the_guide_s_own_question_comes_before_a_show_command_that_sounds_alike(library: Library, matcher: Matcher) -> None:
+    """While paging the topics "go back" jumped the show back a chapter, and "next part" after "There
+    is more" skipped to the next chapter; "repeat" after a show reply said nothing had been said."""
+    from voice_guide.dialogue import Heard, SpeechFinished
+
+    player = RadioPlayer([episode()])
+    dialogue = RadioDialogue(library, matcher, player=player)
+    dialogue.handle(Heard("topics"))
+    dialogue.handle(Heard("more"))
+    assert dialogue.handle(Heard("go back")).command == "topics" and dialogue.mem.topics_page == 0
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    dialogue.handle(SpeechFinished())
+    assert dialogue.handle(Heard("next part")).command == "more" and dialogue.mem.chunk == 1
+    assert player.chapter.title == "Opening"
+    about = dialogue.handle(Heard("what is this episode about"))
+    assert dialogue.handle(Heard("repeat")).text == about.text
+    assert dialogue.handle(Heard("go back")).command == "previous_chapter"  # no question open: the show's
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", "../other"])
+def test_a_playlist_name_that_is_no_episode_is_refused(tmp_path: Path, name: str) -> None:
+    from voice_guide.errors import ConfigError
+    from voice_guide.radio import load_episodes
+
+    (tmp_path / "episodes").mkdir()
+    with pytest.raises(ConfigError, match="is no episode name"):
+        load_episodes(tmp_path / "episodes", [name])

@@ -101,6 +101,10 @@ def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Epis
     if not root.is_dir():
         raise ConfigError(f"{root}: no episodes folder; build episodes first: 'voice-guide episode build --all --out {root}'")
     if playlist:
+        odd = [name for name in playlist if not name.strip() or name != Path(name).name or name in (".", "..")]
+        if odd:  # an episode is a folder name: "" or "." named the episodes folder itself, ".." one outside it
+            shown = ", ".join(repr(n) for n in odd)
+            raise ConfigError(f"playlist: {shown} is no episode name; give folder names under {root} ('voice-guide episode plans' lists them)")
         folders = [root / name for name in playlist]
         missing = [f.name for f in folders if not f.is_dir()]
         if missing:

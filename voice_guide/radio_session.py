@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from voice_guide.audio import AudioChunk
 from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, State, Turn
 from voice_guide.loop import Loop, Mode, Utterance
+from voice_guide.matcher import Kind
 from voice_guide.protocols import AudioSink
 from voice_guide.radio import RadioPlayer
 from voice_guide.text import clean
@@ -89,6 +90,9 @@ class RadioDialogue(Dialogue):
         command = None
         if isinstance(event, Heard):
             command = self.radio_command(event.text)
+            if command is not None and (self.mem.topics_page is not None or self.mem.invited_more) \
+                    and self.matcher.match(event.text).kind is Kind.COMMAND:
+                command = None  # "go back" pages the topic list, "next part" reads on: the guide's own question first
         elif isinstance(event, KeyPressed) and event.command in RADIO_COMMANDS:
             command = event.command
         if command is None:
@@ -135,7 +139,9 @@ class RadioDialogue(Dialogue):
         self.acted = command
         self.mem.confirm_end = self.mem.invited_more = False  # the show's reply answers no open question
         self.mem.used = True  # a paused show is someone's: the idle reset plays it on for the next person
-        return Turn("command", (Say(self._radio_text(command)),), command=command, score=1.0)
+        said = Say(self._radio_text(command))
+        self.mem.last_said = (said,)  # "repeat" says it again
+        return Turn("command", (said,), command=command, score=1.0)
 
 
 class RadioSession:
