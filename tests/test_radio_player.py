@@ -103,3 +103,9 @@ def test_a_chapter_that_starts_at_no_time_in_the_episode_is_refused_on_loading(t
         load_episodes(tmp_path)
     (folder / "chapters.json").write_text('{"chapters": [{"startTime": 0}, {"startTime": 1.0, "title": "Last"}]}')
     assert load_episodes(tmp_path)[0].chapters[1].start_s == 1.0  # a chapter at the very end is fine
+
+
+def test_an_empty_episodes_folder_name_is_refused() -> None:
+    """'--episodes ""' (an unset variable) used the settings' folder without a word."""
+    with pytest.raises(ConfigError, match="episodes folder is empty"):
+        load_episodes("")

@@ -97,6 +97,8 @@ def _check_within(chapters: Sequence[Chapter], seconds: float, chapters_file: Pa
 
 def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Episode]:
     """Episodes under ``folder`` (each a sub-folder), in ``playlist`` order or by name."""
+    if not str(folder).strip():
+        raise ConfigError("the episodes folder is empty (an unset variable?); give the folder 'voice-guide episode build --out' wrote")
     root = Path(folder)
     if not root.is_dir():
         raise ConfigError(f"{root}: no episodes folder; build episodes first: 'voice-guide episode build --all --out {root}'")

@@ -55,8 +55,9 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
         raise ConfigError("radio mode needs push_to_talk or wake mode (continuous listening would never let the show play)")
     try:
         check_talk_button(live, settings)
-        folder = Path(args.episodes or settings.episodes)
-        player = RadioPlayer(load_episodes(folder, args.playlist or settings.playlist))
+        given = settings.episodes if args.episodes is None else args.episodes
+        player = RadioPlayer(load_episodes(given, args.playlist or settings.playlist))
+        folder = Path(given)
         dialogue = new_dialogue(session, args, RadioDialogue, player=player)
         print(f"voice-guide: radio: {len(player.episodes)} episode(s) from {folder}", file=sys.stderr)
 
