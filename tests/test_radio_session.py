@@ -309,3 +309,14 @@ def test_a_playlist_name_that_is_no_episode_is_refused(tmp_path: Path, name: str
     (tmp_path / "episodes").mkdir()
     with pytest.raises(ConfigError, match="is no episode name"):
         load_episodes(tmp_path / "episodes", [name])
+
+
+def test_louder_and_softer_step_the_show_too(library: Library, matcher: Matcher) -> None:
+    """The show's samples came out byte-identical after "louder": only the guide's voice changed."""
+    levels = {}
+    for step in (None, "hey guide softer", "hey guide louder"):
+        radio, sink, _ = session(library, matcher, [step] if step else [], Mode.WAKE)
+        radio.run(ListSource(chunked(quiet(2_000), tone(600), quiet(1_500), quiet(6_000))))
+        played = np.frombuffer(b"".join(c.audio for c in sink.chunks), "<i2").astype(np.float64)
+        levels[step] = float(np.sqrt(np.mean(played[-RADIO_RATE * 2:] ** 2)))  # the show, after the step
+    assert levels["hey guide softer"] < 0.8 * levels[None] < 0.8 * levels["hey guide louder"]

@@ -17,8 +17,9 @@ from typing import Any, Callable, Iterable, Iterator
 import yaml
 from rapidfuzz import fuzz, process
 
-from voice_guide.audio import AudioChunk
+from voice_guide.audio import AudioChunk, float_to_pcm, pcm_to_float
 from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, State, Turn
+from voice_guide.gain import with_gain
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.matcher import Kind
 from voice_guide.protocols import AudioSink
@@ -215,15 +216,27 @@ class RadioSession:
             yield chunk
 
     def _play(self, ms: float) -> bool:
-        """Play ``ms`` of the episode (the length of one input chunk)."""
+        """Play ``ms`` of the episode (the length of one input chunk), as loud as the listener asked."""
         remaining = ms
         chunks = []
         while remaining > 1e-6:
             piece = self.player.next_chunk(int(round(remaining)))
             if piece is None or not piece.audio:
                 break
-            chunks.append(piece)
+            chunks.append(self._louder(piece))
             remaining -= piece.milliseconds
         if chunks:
             self.sink.play(chunks)
         return bool(chunks)
+
+    def _louder(self, piece: AudioChunk) -> AudioChunk:
+        """"Louder" and "softer" step the show with the guide's voice: the show plays at its mastered
+        level while the guide speaks at its starting volume, and by the same ratio after a step
+        (peaks limited, as for the voice)."""
+        dialogue = self.loop.dialogue
+        start = min(dialogue.speech.volume, dialogue.volume_cap)
+        ratio = dialogue.volume / start if start > 0 else 1.0
+        if abs(ratio - 1.0) < 1e-3:
+            return piece
+        louder = with_gain(pcm_to_float(piece.audio), ratio, piece.rate)
+        return AudioChunk(float_to_pcm(louder), piece.rate, piece.timestamp_ms)
