@@ -320,3 +320,15 @@ def test_louder_and_softer_step_the_show_too(library: Library, matcher: Matcher)
         played = np.frombuffer(b"".join(c.audio for c in sink.chunks), "<i2").astype(np.float64)
         levels[step] = float(np.sqrt(np.mean(played[-RADIO_RATE * 2:] ** 2)))  # the show, after the step
     assert levels["hey guide softer"] < 0.8 * levels[None] < 0.8 * levels["hey guide louder"]
+
+
+def test_a_false_wake_brings_the_show_back_after_one_prompt(library: Library, matcher: Matcher) -> None:
+    """"hey guide" alone (or the talk key by mistake), then silence: three reprompts kept the show
+    silent for about 24 s of room time."""
+    radio, _, player = session(library, matcher, ["hey guide"], Mode.WAKE)
+    spoken: list[str] = []
+    radio.loop.speaker.on_sentence = spoken.append
+    radio.run(ListSource(chunked(quiet(2_000), tone(600), quiet(1_500), quiet(14_000))))
+    assert [s for s in spoken if "did not hear" in s] == ["I did not hear a question."] and "Back to the show." in spoken
+    assert not radio.loop.listening and not player.paused
+    assert player.position_s > 6.0, "the show played on through most of the 18 s"

@@ -18,7 +18,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from voice_guide.audio import AudioChunk, float_to_pcm, pcm_to_float
-from voice_guide.dialogue import Dialogue, Event, Heard, KeyPressed, Say, State, Turn
+from voice_guide.dialogue import Dialogue, Earcon, Event, Heard, KeyPressed, NoInput, Say, State, Turn
 from voice_guide.gain import with_gain
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.matcher import Kind
@@ -88,6 +88,10 @@ class RadioDialogue(Dialogue):
         return None
 
     def handle(self, event: Event) -> Turn:
+        if isinstance(event, NoInput) and self.mem.state is not State.CLARIFYING and not self.mem.confirm_end:
+            # A false wake or a talk press by mistake: one short word, then the show (no Listen: the
+            # loop stops listening), instead of three reprompts over a silent show.
+            return Turn("no_input", (Earcon("not_understood"), Say(self._radio_text("no_question"))))
         command = None
         if isinstance(event, Heard):
             command = self.radio_command(event.text)
