@@ -332,3 +332,16 @@ def test_a_false_wake_brings_the_show_back_after_one_prompt(library: Library, ma
     assert [s for s in spoken if "did not hear" in s] == ["I did not hear a question."] and "Back to the show." in spoken
     assert not radio.loop.listening and not player.paused
     assert player.position_s > 6.0, "the show played on through most of the 18 s"
+
+
+def test_help_and_where_am_i_name_the_show_too(library: Library, matcher: Matcher) -> None:
+    """Help listed none of the show's commands, "where am I" stopped naming the show once a question
+    had been answered, and "which episode is this" got an answer about resources."""
+    from voice_guide.dialogue import Heard
+
+    dialogue = RadioDialogue(library, matcher, player=RadioPlayer([episode()]))
+    assert "next chapter" in dialogue.handle(Heard("help")).text and "next chapter" in dialogue.handle(Heard("repeat")).text
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    where = dialogue.handle(Heard("where am i")).text
+    assert "topic 1 of 10" in where and "The show is at: Opening, in The show." in where
+    assert dialogue.handle(Heard("which episode is this")).command == "about"

@@ -10,7 +10,7 @@ before the point where the visitor started speaking.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
@@ -21,7 +21,7 @@ from voice_guide.audio import AudioChunk, float_to_pcm, pcm_to_float
 from voice_guide.dialogue import Dialogue, Earcon, Event, Heard, KeyPressed, NoInput, Say, State, Turn
 from voice_guide.gain import with_gain
 from voice_guide.loop import Loop, Mode, Utterance
-from voice_guide.matcher import Kind
+from voice_guide.matcher import Kind, Match
 from voice_guide.protocols import AudioSink
 from voice_guide.radio import RadioPlayer
 from voice_guide.text import clean
@@ -123,7 +123,14 @@ class RadioDialogue(Dialogue):
         if self.mem.section is None and self.mem.topics_page is None and self.mem.state is not State.CLARIFYING:
             self.acted = "about"
             return self._radio_text("about")
-        return super()._where()
+        return super()._where() + " " + self._radio_text("where_show")
+
+    def _help(self, match: Match) -> Turn:
+        """The guide's help, and the show's commands after it."""
+        turn = super()._help(match)
+        said = (*[a for a in turn.actions if isinstance(a, Say)], Say(self._radio_text("help")))
+        self.mem.last_said = said
+        return replace(turn, actions=tuple(a for a in turn.actions if not isinstance(a, Say)) + said)
 
     def _radio_text(self, command: str) -> str:
         episode = self.player.episode
