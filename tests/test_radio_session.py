@@ -345,3 +345,17 @@ def test_help_and_where_am_i_name_the_show_too(library: Library, matcher: Matche
     where = dialogue.handle(Heard("where am i")).text
     assert "topic 1 of 10" in where and "The show is at: Opening, in The show." in where
     assert dialogue.handle(Heard("which episode is this")).command == "about"
+
+
+def test_questions_asked_while_paused_leave_the_paused_point_where_it_was(library: Library, matcher: Matcher) -> None:
+    keys: "queue.Queue[str]" = queue.Queue()
+    radio, _, player = session(library, matcher, ["pause", "where does it spread", "can i get a second opinion"],
+                               Mode.PUSH_TO_TALK, keys)
+
+    def press(index: int) -> None:
+        if index in (60, 110, 160):
+            keys.put("space")
+
+    radio.run(ListSource(chunked(quiet(5_000), tone(800), quiet(1_500), quiet(1_500), tone(800), quiet(1_500),
+                                 quiet(1_000), tone(800), quiet(1_500), quiet(3_000)), on_chunk=press))
+    assert player.paused and abs(player.position_s - 4.8) < 0.3, player.position_s

@@ -203,7 +203,8 @@ class RadioSession:
                     index, position, was_paused = self._interrupted_at
                     self.player.index = index
                     self.player.seek(position)
-                    self.player.resume(self.resume_back_s)
+                    if not was_paused:  # a paused show waits where it was: each question moved it back 3 s more
+                        self.player.resume(self.resume_back_s)
                     # After a 911 or 988 message the show stays paused: it would talk over what the
                     # listener must now do ("resume" plays it again).
                     after_safety = self.loop.results[-1].turn.kind == "safety"
