@@ -359,3 +359,14 @@ def test_questions_asked_while_paused_leave_the_paused_point_where_it_was(librar
     radio.run(ListSource(chunked(quiet(5_000), tone(800), quiet(1_500), quiet(1_500), tone(800), quiet(1_500),
                                  quiet(1_000), tone(800), quiet(1_500), quiet(3_000)), on_chunk=press))
     assert player.paused and abs(player.position_s - 4.8) < 0.3, player.position_s
+
+
+def test_next_chapter_past_the_last_names_the_next_episode(library: Library, matcher: Matcher) -> None:
+    from voice_guide.dialogue import Heard
+
+    other = Episode("other", "The other show", "Another.", episode().audio, (Chapter(0.0, "Hello"),))
+    player = RadioPlayer([episode(), other])
+    dialogue = RadioDialogue(library, matcher, player=player)
+    player.seek(45.0)
+    turn = dialogue.handle(Heard("next chapter"))
+    assert turn.command == "next_chapter" and turn.text == "Next episode: The other show. Hello."

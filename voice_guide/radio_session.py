@@ -140,8 +140,11 @@ class RadioDialogue(Dialogue):
 
     def _radio(self, command: str) -> Turn:
         player = self.player
+        episode, prompt = player.index, command
         if command == "next_chapter":
             player.next_chapter()
+            if player.index != episode and len(player.episodes) > 1:
+                prompt = "next_episode"  # past the last chapter: the next episode, named
         elif command == "previous_chapter":
             player.previous_chapter()
         elif command == "pause":
@@ -151,7 +154,7 @@ class RadioDialogue(Dialogue):
         self.acted = command
         self.mem.confirm_end = self.mem.invited_more = False  # the show's reply answers no open question
         self.mem.used = True  # a paused show is someone's: the idle reset plays it on for the next person
-        said = Say(self._radio_text(command))
+        said = Say(self._radio_text(prompt))
         self.mem.last_said = (said,)  # "repeat" says it again
         return Turn("command", (said,), command=command, score=1.0)
 
