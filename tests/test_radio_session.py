@@ -370,3 +370,12 @@ def test_next_chapter_past_the_last_names_the_next_episode(library: Library, mat
     player.seek(45.0)
     turn = dialogue.handle(Heard("next chapter"))
     assert turn.command == "next_chapter" and turn.text == "Next episode: The other show. Hello."
+
+
+def test_previous_chapter_said_as_a_chapter_begins_goes_to_the_one_before(library: Library, matcher: Matcher) -> None:
+    """Said 0.4 s into a chapter, "previous chapter" restarted it: the show played on while the words
+    were spoken, and the position was taken at their end."""
+    radio, _, player = session(library, matcher, ["hey guide previous chapter"], Mode.WAKE)
+    radio.run(ListSource(chunked(quiet(20_400), tone(2_500), quiet(1_500), quiet(1_000))))
+    back = next(e for e in radio.events if e.what == "previous_chapter")
+    assert back.position_s < 20.0 and player.chapter.title == "Opening"

@@ -65,6 +65,9 @@ class RadioDialogue(Dialogue):
         self.radio_keys = {str(k): name for name, spec in data["commands"].items() for k in spec.get("keys", ())}
         self.acted: str | None = None
         """The radio command handled since the session last looked (it then does not rewind)."""
+        self.asked_at: tuple[int, float] | None = None
+        """Where the show was when the visitor began to speak (episode, seconds): "previous chapter"
+        said just after a chapter began means the one before, though the show played on meanwhile."""
 
     def key_bindings(self) -> dict[str, tuple[str, ...]]:
         bindings = dict(super().key_bindings())
@@ -140,6 +143,9 @@ class RadioDialogue(Dialogue):
 
     def _radio(self, command: str) -> Turn:
         player = self.player
+        if self.asked_at is not None and command in ("next_chapter", "previous_chapter"):
+            player.index, at = self.asked_at
+            player.seek(at)
         episode, prompt = player.index, command
         if command == "next_chapter":
             player.next_chapter()
@@ -190,6 +196,8 @@ class RadioSession:
         """Remember where the episode was when a visitor started asking (once per question)."""
         if self._interrupted_at is None:
             self._interrupted_at = (self.player.index, self.player.position_s, self.player.paused)
+            if isinstance(self.loop.dialogue, RadioDialogue):
+                self.loop.dialogue.asked_at = (self.player.index, self.player.position_s)
             self._log("interrupt")
 
     def _interleave(self, source: Iterable[AudioChunk]) -> Iterator[AudioChunk]:
@@ -198,6 +206,8 @@ class RadioSession:
             if len(self.loop.results) > self._handled:
                 self._handled = len(self.loop.results)
                 acted = getattr(dialogue, "acted", None)
+                if isinstance(dialogue, RadioDialogue):
+                    dialogue.asked_at = None  # the question it was asked at is answered
                 if acted is not None:
                     dialogue.acted = None  # type: ignore[attr-defined]
                     self._interrupted_at = None
@@ -223,6 +233,8 @@ class RadioSession:
                 self._mark()  # maybe a question: the wake phrase is known only at its end
             elif self._interrupted_at is not None and self._audio_ms - self._last_speech_ms > self._settle_ms:
                 self._interrupted_at = None  # speech that was not for us: play on from here
+                if isinstance(self.loop.dialogue, RadioDialogue):
+                    self.loop.dialogue.asked_at = None
             if not self.loop.listening and not self.loop.speaking and not self.player.paused:
                 played = self._play(chunk.milliseconds)
                 if played and (not self.events or self.events[-1].what != "play"):
