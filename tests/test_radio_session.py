@@ -56,6 +56,7 @@ def test_speech_without_the_wake_phrase_does_not_stop_the_show(library: Library,
     radio, _, player = session(library, matcher, ["so how was your weekend"], Mode.WAKE)
     radio.run(ListSource(chunked(quiet(5_000), tone(1_500), quiet(1_500), quiet(3_000))))
     assert "resume" not in [e.what for e in radio.events]
+    assert [e.what for e in radio.events if e.what != "play"] == ["interrupt", "not for the guide"]  # the log says so
     assert abs(player.position_s - 11.0) < 0.2, "the episode played straight through"
 
 

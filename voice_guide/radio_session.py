@@ -235,6 +235,7 @@ class RadioSession:
                 self._interrupted_at = None  # speech that was not for us: play on from here
                 if isinstance(self.loop.dialogue, RadioDialogue):
                     self.loop.dialogue.asked_at = None
+                self._log("not for the guide")
             if not self.loop.listening and not self.loop.speaking and not self.player.paused:
                 played = self._play(chunk.milliseconds)
                 if played and (not self.events or self.events[-1].what != "play"):

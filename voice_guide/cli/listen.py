@@ -427,13 +427,18 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
             loop.run(source)
     finally:
         session.close()
-    if not live and loop.unwoken and not loop.results:
-        print(f"voice-guide: none of the {loop.unwoken} utterances heard began with the wake phrase "
-              f"'{session.settings.wake_phrase}', so none was answered; say it first, or use --mode continuous",
-              file=sys.stderr)
+    warn_unwoken(loop, session.settings, live)
     if args.output and session.speaking:
         print(f"voice-guide: replies written to {args.output}", file=sys.stderr)
     return 0
+
+
+def warn_unwoken(loop: Loop, settings: GuideSettings, live: bool) -> None:
+    """A recording in wake mode in which no utterance began with the wake phrase says so: not silence."""
+    if not live and loop.unwoken and not loop.results:
+        print(f"voice-guide: none of the {loop.unwoken} utterances heard began with the wake phrase "
+              f"'{settings.wake_phrase}', so none was answered; say it first, or use --mode continuous",
+              file=sys.stderr)
 
 
 def pressed_at(source: Iterable[AudioChunk], keys: "queue.Queue[str]", times_s: Sequence[float]) -> Iterator[AudioChunk]:

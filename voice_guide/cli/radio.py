@@ -9,7 +9,7 @@ from pathlib import Path
 
 from voice_guide.cli.common import print_json
 from voice_guide.cli.listen import (Hangups, add_voice_args, announce_devices, check_talk_button, hangups_taken,
-                                    keyboard, new_dialogue, prepare, pressed_at, seconds, talk_at)
+                                    keyboard, new_dialogue, prepare, pressed_at, seconds, talk_at, warn_unwoken)
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
@@ -91,6 +91,7 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
             RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
     finally:
         session.close()
+    warn_unwoken(loop, settings, live)
     return 0
 
 
