@@ -109,3 +109,17 @@ def test_an_empty_episodes_folder_name_is_refused() -> None:
     """'--episodes ""' (an unset variable) used the settings' folder without a word."""
     with pytest.raises(ConfigError, match="episodes folder is empty"):
         load_episodes("")
+
+
+def test_episode_paths_that_are_wrong_say_what_to_give(tmp_path: Path) -> None:
+    """'--episodes episodes/feed.xml' suggested building into feed.xml; a damaged episode.wav suggested
+    converting an MP3."""
+    (tmp_path / "feed.xml").write_text("<rss/>", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"is a file; give the episodes folder that holds it \\({tmp_path}\\)"):
+        load_episodes(tmp_path / "feed.xml")
+    folder = tmp_path / "show"
+    folder.mkdir()
+    (folder / "episode.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk")
+    (folder / "chapters.json").write_text('{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}]}', encoding="utf-8")
+    with pytest.raises(ConfigError, match="cannot be read; rebuild it with 'voice-guide episode build"):
+        load_episodes(tmp_path)

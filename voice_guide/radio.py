@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, read_wav
-from voice_guide.errors import ConfigError
+from voice_guide.errors import AudioFormatError, ConfigError
 from voice_guide.output_file import hidden
 
 RADIO_RATE = 22050
@@ -69,7 +69,11 @@ def load_episode(folder: Path) -> Episode:
             raise ValueError("not a JSON object")
     except (json.JSONDecodeError, ValueError) as exc:
         raise ConfigError(f"{meta_file}: unreadable episode details ({exc}); rebuild the episode") from exc
-    audio = read_wav(wav, rate=RADIO_RATE)
+    try:
+        audio = read_wav(wav, rate=RADIO_RATE)
+    except AudioFormatError as exc:  # the build wrote it: rebuilding is the fix, not converting
+        raise ConfigError(f"{wav}: the episode's audio cannot be read; rebuild it with "
+                          f"'voice-guide episode build --out {folder.parent}'") from exc
     _check_within(chapters, audio.seconds, chapters_file)
     return Episode(
         slug=folder.name,
@@ -100,6 +104,8 @@ def load_episodes(folder: str | Path, playlist: Sequence[str] = ()) -> list[Epis
     if not str(folder).strip():
         raise ConfigError("the episodes folder is empty (an unset variable?); give the folder 'voice-guide episode build --out' wrote")
     root = Path(folder)
+    if root.is_file():
+        raise ConfigError(f"{root} is a file; give the episodes folder that holds it ({root.parent})")
     if not root.is_dir():
         raise ConfigError(f"{root}: no episodes folder; build episodes first: 'voice-guide episode build --all --out {root}'")
     if playlist:
