@@ -380,3 +380,55 @@ def test_previous_chapter_said_as_a_chapter_begins_goes_to_the_one_before(librar
     radio.run(ListSource(chunked(quiet(20_400), tone(2_500), quiet(1_500), quiet(1_000))))
     back = next(e for e in radio.events if e.what == "previous_chapter")
     assert back.position_s < 20.0 and player.chapter.title == "Opening"
+
+
+def test_a_crisis_after_a_show_key_still_pauses_the_show(library: Library, matcher: Matcher) -> None:
+    """A key press left its command unlooked-at until the next question, which then skipped the pause
+    after a 988 message: the show played over it."""
+    keys: "queue.Queue[str]" = queue.Queue()
+    radio, _, player = session(library, matcher, ["i want to end my life"], Mode.PUSH_TO_TALK, keys)
+
+    def press(index: int) -> None:
+        if index == 10:
+            keys.put("]")
+        if index == 60:
+            keys.put("space")
+
+    results = radio.run(ListSource(chunked(quiet(5_000), tone(1_500), quiet(1_500), quiet(5_000)), on_chunk=press))
+    assert [r.turn.kind for r in results] == ["safety"] and player.paused
+    assert [e.what for e in radio.events if e.what != "play"][:1] == ["next_chapter"]
+
+
+def test_show_commands_that_name_the_show_are_always_the_show_s(library: Library, matcher: Matcher) -> None:
+    from voice_guide.dialogue import Heard, SpeechFinished
+
+    player = RadioPlayer([episode()])
+    dialogue = RadioDialogue(library, matcher, player=player)
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    dialogue.handle(SpeechFinished())
+    assert dialogue.handle(Heard("next chapter")).command == "next_chapter" and player.chapter.title == "Middle"
+    dialogue.handle(Heard("topics"))
+    assert dialogue.handle(Heard("resume")).command == "resume"
+
+
+def test_room_talk_running_into_a_command_does_not_leave_an_old_position(library: Library, matcher: Matcher) -> None:
+    """Talk without the wake phrase, in short gaps, never settled: "previous chapter" then counted from
+    where the talk began, long before."""
+    talk = ["so how was your weekend"] * 6
+    radio, _, player = session(library, matcher, talk + ["hey guide previous chapter"], Mode.WAKE)
+    parts = [quiet(5_000)]
+    for _ in talk:
+        parts += [tone(4_000), quiet(1_200)]
+    parts += [tone(1_500), quiet(1_500), quiet(2_000)]
+    radio.run(ListSource(chunked(*parts)))
+    back = next(e for e in radio.events if e.what == "previous_chapter")
+    assert back.position_s == 20.0 and player.chapter.title == "Middle"
+
+
+def test_a_false_wake_while_paused_says_the_show_is_paused(library: Library, matcher: Matcher) -> None:
+    from voice_guide.dialogue import NoInput
+
+    player = RadioPlayer([episode()])
+    dialogue = RadioDialogue(library, matcher, player=player)
+    player.pause()
+    assert "say resume" in dialogue.handle(NoInput()).text

@@ -29,6 +29,9 @@ from voice_guide.text import clean
 _LOGGER = logging.getLogger(__name__)
 
 RADIO_COMMANDS = ("next_chapter", "previous_chapter", "about", "pause", "resume")
+SHOW_WORDS = frozenset({"chapter", "chapters", "show", "episode", "radio", "program", "segment", "play", "playing",
+                        "resume", "pause", "unpause"})
+"""Words only the show's commands use: a command with one of them is the show's whatever else is open."""
 _POLITE = ("please", "can you", "could you", "would you", "now", "hey guide", "guide", "just", "okay", "ok")
 
 
@@ -94,13 +97,17 @@ class RadioDialogue(Dialogue):
         if isinstance(event, NoInput) and self.mem.state is not State.CLARIFYING and not self.mem.confirm_end:
             # A false wake or a talk press by mistake: one short word, then the show (no Listen: the
             # loop stops listening), instead of three reprompts over a silent show.
-            return Turn("no_input", (Earcon("not_understood"), Say(self._radio_text("no_question"))))
+            prompt = "no_question_paused" if self.player.paused else "no_question"
+            return Turn("no_input", (Earcon("not_understood"), Say(self._radio_text(prompt))))
         command = None
         if isinstance(event, Heard):
             command = self.radio_command(event.text)
             if command is not None and (self.mem.topics_page is not None or self.mem.invited_more) \
+                    and not SHOW_WORDS & set(clean(event.text).split()) \
                     and self.matcher.match(event.text).kind is Kind.COMMAND:
-                command = None  # "go back" pages the topic list, "next part" reads on: the guide's own question first
+                # "go back" pages the topic list, "next part" reads on: the guide's own question first;
+                # "next chapter", "resume the show" name the show and are always its
+                command = None
         elif isinstance(event, KeyPressed) and event.command in RADIO_COMMANDS:
             command = event.command
         if command is None:
@@ -126,11 +133,16 @@ class RadioDialogue(Dialogue):
         if self.mem.section is None and self.mem.topics_page is None and self.mem.state is not State.CLARIFYING:
             self.acted = "about"
             return self._radio_text("about")
+        if self.mem.state is State.CLARIFYING:
+            return super()._where()  # the open question stays the last thing heard
         return super()._where() + " " + self._radio_text("where_show")
 
     def _help(self, match: Match) -> Turn:
-        """The guide's help, and the show's commands after it."""
+        """The guide's help, and the show's commands after it (not while a clarification waits for its
+        answer: its question stays the last thing heard)."""
         turn = super()._help(match)
+        if self.mem.state is State.CLARIFYING:
+            return turn
         said = (*[a for a in turn.actions if isinstance(a, Say)], Say(self._radio_text("help")))
         self.mem.last_said = said
         return replace(turn, actions=tuple(a for a in turn.actions if not isinstance(a, Say)) + said)
@@ -179,6 +191,7 @@ class RadioSession:
         self._audio_ms = 0.0
         self._interrupted_at: tuple[int, float, bool] | None = None
         self._handled = 0
+        self._unwoken = 0
         self._last_speech_ms = 0.0
         self._settle_ms = loop.settings.endpoint.trailing_silence_ms + 500
         """After speech stops, how long to wait for it to turn out to be a question."""
@@ -203,16 +216,22 @@ class RadioSession:
     def _interleave(self, source: Iterable[AudioChunk]) -> Iterator[AudioChunk]:
         dialogue = self.loop.dialogue
         for chunk in source:
-            if len(self.loop.results) > self._handled:
-                self._handled = len(self.loop.results)
-                acted = getattr(dialogue, "acted", None)
+            answered = len(self.loop.results) > self._handled
+            self._handled = len(self.loop.results)
+            acted = getattr(dialogue, "acted", None)
+            if acted is not None:  # a show command, by voice or by key (a key adds no result: look every chunk)
+                dialogue.acted = None  # type: ignore[attr-defined]
+                if answered:
+                    self._interrupted_at = None  # the words were the command: no rewind
+                self._log(acted)
+            if self.loop.unwoken > self._unwoken:  # words without the wake phrase: not for the guide
+                self._unwoken = self.loop.unwoken
+                if self._interrupted_at is not None and not self.loop.listening:
+                    self._not_for_us()
+            if answered:
                 if isinstance(dialogue, RadioDialogue):
                     dialogue.asked_at = None  # the question it was asked at is answered
-                if acted is not None:
-                    dialogue.acted = None  # type: ignore[attr-defined]
-                    self._interrupted_at = None
-                    self._log(acted)
-                elif self._interrupted_at is not None and not self.loop.listening:
+                if acted is None and self._interrupted_at is not None and not self.loop.listening:
                     index, position, was_paused = self._interrupted_at
                     self.player.index = index
                     self.player.seek(position)
@@ -224,6 +243,9 @@ class RadioSession:
                     self.player.paused = was_paused or after_safety
                     self._interrupted_at = None
                     self._log("paused after a safety message" if after_safety else "resume")
+                elif self.loop.results[-1].turn.kind == "safety" and not self.player.paused:
+                    self.player.pause()  # a safety message the show was not stopped for (a key came first)
+                    self._log("paused after a safety message")
             in_speech = self.loop.endpointer.in_speech
             if in_speech:
                 self._last_speech_ms = self._audio_ms
@@ -232,16 +254,20 @@ class RadioSession:
             elif self.loop.settings.mode is Mode.WAKE and in_speech:
                 self._mark()  # maybe a question: the wake phrase is known only at its end
             elif self._interrupted_at is not None and self._audio_ms - self._last_speech_ms > self._settle_ms:
-                self._interrupted_at = None  # speech that was not for us: play on from here
-                if isinstance(self.loop.dialogue, RadioDialogue):
-                    self.loop.dialogue.asked_at = None
-                self._log("not for the guide")
+                self._not_for_us()
             if not self.loop.listening and not self.loop.speaking and not self.player.paused:
                 played = self._play(chunk.milliseconds)
                 if played and (not self.events or self.events[-1].what != "play"):
                     self._log("play")
             self._audio_ms += chunk.milliseconds
             yield chunk
+
+    def _not_for_us(self) -> None:
+        """Speech the show was marked for was not a question: play on from here, and forget where it began."""
+        self._interrupted_at = None
+        if isinstance(self.loop.dialogue, RadioDialogue):
+            self.loop.dialogue.asked_at = None
+        self._log("not for the guide")
 
     def _play(self, ms: float) -> bool:
         """Play ``ms`` of the episode (the length of one input chunk), as loud as the listener asked."""
