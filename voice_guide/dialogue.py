@@ -220,7 +220,7 @@ class Dialogue:
         """Whether sessions begin with the greeting and disclaimer (then every new visitor hears them)."""
         self.mem = _Memory()
         self.rate_wpm = self.speech.rate_wpm
-        self.volume = min(self.speech.volume, self.volume_cap)
+        self.volume = self.start_volume
         self.brief = self.settings.brief
         """Brief prompts now (the setting, until "brief" or "full prompts" is said)."""
         self.on_voice: Callable[[int, float, bool], None] | None = None
@@ -233,6 +233,11 @@ class Dialogue:
         new content no longer has, so it is dropped; the visitor's speech rate and volume stay."""
         self.library, self.matcher = library, matcher
         self.mem = _Memory(greeted=self.mem.greeted, used=self.mem.used)
+
+    @property
+    def start_volume(self) -> float:
+        """The volume each session starts at (and "normal" brings back): the configured one, within the cap."""
+        return min(self.speech.volume, self.volume_cap)
 
     @property
     def state(self) -> State:
@@ -480,9 +485,8 @@ class Dialogue:
         heading."""
         says = self._begin_answer(section_id)
         if announce:
-            ids = [s.id for s in self.library.sections]
-            says.insert(0, Say(self._p("heading", number=str(ids.index(section_id) + 1), total=str(len(ids)),
-                                       title=self._title(section_id))))
+            number, total = self._place(section_id)
+            says.insert(0, Say(self._p("heading", number=str(number), total=str(total), title=self._title(section_id))))
         return self._turn("answer", says, extra=(Earcon("understood"),), match=match, section=section_id)
 
     def _begin_answer(self, section_id: str) -> list[Say]:
@@ -663,7 +667,17 @@ class Dialogue:
         self.mem.state = State.LISTENING
         return self._turn("command", says, match=match, command="topics")
 
+    def _place(self, section_id: str) -> tuple[int, int]:
+        """A topic's place among all of them: (number from 1, how many), as headings and "where am I" say it."""
+        ids = [s.id for s in self.library.sections]
+        return ids.index(section_id) + 1, len(ids)
+
     def _help(self, match: Match) -> Turn:
+        # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
+        return self._turn("command", [Say(self._help_text())], match=match, command="help")
+
+    def _help_text(self) -> str:
+        """Help for where the visitor is: a clarification, the topic list, an offer, a topic, or none."""
         if self.mem.state is State.CLARIFYING and self.mem.choices:
             text = self._p("help_clarify_" + self._how_many(), choices=self._choices())
         elif self.mem.topics_page is not None:
@@ -675,8 +689,7 @@ class Dialogue:
             text = self._p("help_more" if left else "help_follow_up")
         else:
             text = self._p("help_general")
-        # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
-        return self._turn("command", [Say(text)], match=match, command="help")
+        return text
 
     def _step(self, command: str, match: Match) -> Turn:
         key = self._move(command)
@@ -766,7 +779,7 @@ class Dialogue:
         if command in STEP_COMMANDS:
             return self._step(command, match)
         if command == "normal":  # the voice this guide starts with
-            self.rate_wpm, self.volume = self.speech.rate_wpm, min(self.speech.volume, self.volume_cap)
+            self.rate_wpm, self.volume = self.speech.rate_wpm, self.start_volume
             return self._turn("command", [Say(self._p("normal"))], extra=(SetVoice(self.rate_wpm, self.volume),),
                               match=match, command="normal", remember=False)
         if command == "topics":
@@ -819,9 +832,9 @@ class Dialogue:
             return self._p("where_topics", page=str(self.mem.topics_page + 1), pages=str(self._topic_pages()))
         if self.mem.section is None:
             return self._p("where_start")
-        ids = [s.id for s in self.library.sections]
+        number, total = self._place(self.mem.section)
         parts = len(self.library.section(self.mem.section).answer)
-        text = self._p("where_section", number=str(ids.index(self.mem.section) + 1), total=str(len(ids)),
+        text = self._p("where_section", number=str(number), total=str(total),
                        title=self._title(self.mem.section))
         if parts > 1:
             text += " " + self._p("where_part", part=str(self.mem.chunk + 1), parts=str(parts))
@@ -867,9 +880,8 @@ class Dialogue:
 
     def _in_use(self) -> bool:
         """Whether anyone has used the guide since the last reset (so there is something to forget)."""
-        default_volume = min(self.speech.volume, self.volume_cap)
         voice_changed = not self.settings.keep_voice and (
-            self.rate_wpm != self.speech.rate_wpm or self.volume != default_volume or self.brief != self.settings.brief)
+            self.rate_wpm != self.speech.rate_wpm or self.volume != self.start_volume or self.brief != self.settings.brief)
         return bool(self.mem.used or self.mem.history or self.mem.choices or self.mem.topics_page is not None
                     or voice_changed)
 
@@ -880,6 +892,6 @@ class Dialogue:
         if self.settings.keep_voice:
             return
         self.rate_wpm = self.speech.rate_wpm
-        self.volume = min(self.speech.volume, self.volume_cap)
+        self.volume = self.start_volume
         self.brief = self.settings.brief
 

@@ -10,7 +10,7 @@ before the point where the visitor started speaking.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
@@ -21,7 +21,7 @@ from voice_guide.audio import AudioChunk, float_to_pcm, pcm_to_float
 from voice_guide.dialogue import Dialogue, Earcon, Event, Heard, KeyPressed, NoInput, Say, State, Turn
 from voice_guide.gain import with_gain
 from voice_guide.loop import Loop, Mode, Utterance
-from voice_guide.matcher import Kind, Match
+from voice_guide.matcher import Kind
 from voice_guide.protocols import AudioSink
 from voice_guide.radio import RadioPlayer
 from voice_guide.text import clean
@@ -137,15 +137,11 @@ class RadioDialogue(Dialogue):
             return super()._where()  # the open question stays the last thing heard
         return super()._where() + " " + self._radio_text("where_show")
 
-    def _help(self, match: Match) -> Turn:
+    def _help_text(self) -> str:
         """The guide's help, and the show's commands after it (not while a clarification waits for its
         answer: its question stays the last thing heard)."""
-        turn = super()._help(match)
-        if self.mem.state is State.CLARIFYING:
-            return turn
-        said = (*[a for a in turn.actions if isinstance(a, Say)], Say(self._radio_text("help")))
-        self.mem.last_said = said
-        return replace(turn, actions=tuple(a for a in turn.actions if not isinstance(a, Say)) + said)
+        text = super()._help_text()
+        return text if self.mem.state is State.CLARIFYING else text + " " + self._radio_text("help")
 
     def _radio_text(self, command: str) -> str:
         episode = self.player.episode
@@ -288,7 +284,7 @@ class RadioSession:
         level while the guide speaks at its starting volume, and by the same ratio after a step
         (peaks limited, as for the voice)."""
         dialogue = self.loop.dialogue
-        start = min(dialogue.speech.volume, dialogue.volume_cap)
+        start = dialogue.start_volume
         ratio = dialogue.volume / start if start > 0 else 1.0
         if abs(ratio - 1.0) < 1e-3:
             return piece

@@ -79,12 +79,13 @@ def run_demo(args: argparse.Namespace) -> int:
 
     library, matcher = load_content(args)
     dialogue = Dialogue(library, matcher, listen_mode="continuous")
+    utterances = demo_utterances()
     if args.text:
         from voice_guide.cli.common import converse, open_voice_output
 
         output = open_voice_output(args, Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume))
         try:
-            converse(dialogue, demo_utterances(), output,
+            converse(dialogue, utterances, output,
                      lambda said, reply: print_json({"said": said, **reply.to_json()}) if args.json
                      else print(f"you:   {said}\nguide: {reply.text}", flush=True))
         finally:
@@ -94,14 +95,14 @@ def run_demo(args: argparse.Namespace) -> int:
     synth = Pyttsx3Synthesizer()
     sink, where = _sink(args)
     try:
-        visitor = spoken_visitor(synth, demo_utterances())
+        visitor = spoken_visitor(synth, utterances)
         vocabulary = build_vocabulary(library)
         engine = choose_engine(args.engine)
         recognizer = create_recognizer(engine, RecognizerRequest(vocabulary))
         print(f"voice-guide: demo: {visitor.seconds:.0f} s of spoken questions, recognizer {recognizer.name}",
               file=sys.stderr)
 
-        said = iter(demo_utterances())
+        said = iter(utterances)  # what the visitor said, in order, beside what was heard
 
         def show(result: Utterance) -> None:
             if args.json:

@@ -4,6 +4,7 @@ what to install for what does not."""
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from voice_guide.cli.common import print_json
 from voice_guide.errors import VoiceGuideError
 
 if TYPE_CHECKING:
+    from voice_guide.content import Library
     from voice_guide.settings import GuideSettings
 
 
@@ -82,16 +84,16 @@ def _pocketsphinx() -> str:
     return f"built-in English model at {hmm}"
 
 
-def _vosk(settings: "GuideSettings") -> str:
+def _vosk(configured: str | None, content: Callable[[], "Library"]) -> str:
     from voice_guide.content import load_library
     from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model
     from voice_guide.vocabulary import build_vocabulary
 
-    model = find_model(settings.model)
+    model = find_model(configured)
     if model is None:
         raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, models/<name>/)")
     try:  # the words of the content listen would load (the content line reports a pack that fails)
-        library = load_library(settings.content, builtin=settings.builtin_content)
+        library = content()
     except VoiceGuideError:
         library = load_library()
     check_model(model, build_vocabulary(library))
@@ -103,10 +105,8 @@ def _settings(settings: "GuideSettings") -> str:
     return "built-in defaults (no settings file)" if source == "defaults" else f"{source} is valid"
 
 
-def _content(settings: "GuideSettings", settings_ok: bool = True) -> str:
-    from voice_guide.content import load_library
-
-    library = load_library(settings.content, builtin=settings.builtin_content)
+def _content(content: Callable[[], "Library"], settings_ok: bool = True) -> str:
+    library = content()
     which = "" if settings_ok else " (the built-in packs only: the settings file could not be read)"
     return f"{len(library.sections)} sections in {len(library.packs)} pack(s), all checks passed{which}"
 
@@ -120,6 +120,7 @@ def _episodes(settings: "GuideSettings") -> str:
 
 def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
     """The settings the rest was checked with (the defaults if the file is broken), and the checks."""
+    from voice_guide.content import load_library
     from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
 
     try:
@@ -129,6 +130,8 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
         settings = GuideSettings()  # the rest is checked as it would run without the file
         unset = "" if config else f", or unset ${ENV_CONFIG}"  # the file came from the variable
         first = Check("settings", False, f"{exc}; fix the file{unset}")
+    # The packs listen would load, loaded once for the vosk check and the content line.
+    content = functools.cache(lambda: load_library(settings.content, builtin=settings.builtin_content))
     return settings, [
         first,
         _try("microphone", lambda: _devices("input", settings.input_device),
@@ -138,10 +141,10 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
         _try("text-to-speech", _tts, "sudo apt-get install espeak-ng; pip install pyttsx3"),
         _try("pocketsphinx", _pocketsphinx, "pip install pocketsphinx"),
-        _try("vosk", lambda: _vosk(settings),
+        _try("vosk", lambda: _vosk(settings.model, content),
              "fix the settings' model or engine, or run 'voice-guide model download'" if vosk_needed(settings)
              else "run 'voice-guide model download' (pocketsphinx is used until then)", needed=vosk_needed(settings)),
-        _try("content", lambda: _content(settings, first.ok),
+        _try("content", lambda: _content(content, first.ok),
              "fix the settings' content, or the pack it names ('voice-guide content check')"),
         _try("episodes", lambda: _episodes(settings), "(radio needs them)", needed=False),
     ]
