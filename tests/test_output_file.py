@@ -241,3 +241,42 @@ def test_a_discarded_file_that_cannot_be_flushed_still_leaves_nothing(tmp_path: 
     out.stream.write(b"{}")  # buffered: the disk is full when it is flushed
     out.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def stop_as_made(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+    """``module.tempfile.<name>`` makes its file or folder, then Ctrl-C comes at once: the signal is
+    acted on between two steps of Python just after, before the caller has the name back (so it
+    cannot know what to remove). CI once left a build folder behind this way."""
+    import signal
+    import tempfile
+
+    real = getattr(tempfile, name)
+
+    def made_then_stopped(*args: Any, **kwargs: Any) -> Any:
+        made = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return made
+
+    monkeypatch.setattr(module.tempfile, name, made_then_stopped)
+
+
+def test_a_stop_as_the_build_folder_is_made_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.output_file as output_file
+
+    stop_as_made(monkeypatch, output_file, "mkdtemp")
+    with pytest.raises(KeyboardInterrupt):
+        with output_file.replaced_folder(tmp_path / "ep") as work:
+            (work / "episode.mp3").write_bytes(b"new")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_stop_as_the_output_file_is_made_leaves_the_old_one_and_nothing_else(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.output_file as output_file
+
+    (tmp_path / "reply.wav").write_bytes(b"old")
+    stop_as_made(monkeypatch, output_file, "mkstemp")
+    with pytest.raises(KeyboardInterrupt):
+        ReplacingFile(tmp_path / "reply.wav")
+    assert [p.name for p in tmp_path.iterdir()] == ["reply.wav"]
+    assert (tmp_path / "reply.wav").read_bytes() == b"old"

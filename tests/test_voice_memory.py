@@ -162,3 +162,17 @@ def test_a_cap_below_the_softest_step_is_never_passed(library: Library, matcher:
     for said in ("softer", "louder", "softer"):
         dialogue.handle(Heard(said))
         assert dialogue.volume <= 0.1
+
+
+def test_a_stop_while_the_voice_is_saved_leaves_the_file_whole_and_nothing_else(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import voice_guide.voice_memory as voice_memory
+    from tests.test_output_file import stop_as_made
+
+    path = tmp_path / "voice.yaml"
+    VoiceKeeper(path).save(120, 0.8, False)
+    stop_as_made(monkeypatch, voice_memory, "mkstemp")
+    with pytest.raises(KeyboardInterrupt):
+        VoiceKeeper(path).save(180, 0.8, False)  # the stop is acted on once the small file is saved
+    assert [p.name for p in tmp_path.iterdir()] == ["voice.yaml"]
+    assert yaml.safe_load(path.read_text())["rate_wpm"] == 180

@@ -92,15 +92,21 @@ class ReplacingFile:
             self.stream: BinaryIO = open(target, "wb")
             return
         try:
-            handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".partial")
-        except OSError as exc:
-            raise _cannot_write_in(self.target.parent, exc) from exc
-        self._temp = Path(name)
-        try:
-            os.chmod(handle, _mode_for(self.target, 0o666))
-        except OSError:
-            pass  # a file system without permissions (vfat): the file is written all the same
-        self.stream = os.fdopen(handle, "wb")
+            with stops_held():  # a stop the instant the file is made is acted on once it is known to remove
+                try:
+                    handle, name = tempfile.mkstemp(dir=self.target.parent, prefix=f".{self.target.name}.", suffix=".partial")
+                except OSError as exc:
+                    raise _cannot_write_in(self.target.parent, exc) from exc
+                try:
+                    os.chmod(handle, _mode_for(self.target, 0o666))
+                except OSError:
+                    pass  # a file system without permissions (vfat): the file is written all the same
+                self.stream = os.fdopen(handle, "wb")
+                self._temp = Path(name)
+        except BaseException:
+            if self._temp is not None:
+                self.discard()
+            raise
 
     def commit(self) -> None:
         """Move the finished file over the target; on failure the temporary file is removed."""
@@ -141,14 +147,17 @@ def replaced_folder(folder: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     script-only rebuild) is moved over, except the names in ``drop`` (files the build has made stale)."""
     real = Path(os.path.realpath(folder))
     parent = writable_folder(real.parent)
-    work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".partial", dir=parent))
+    work: Path | None = None
     try:
+        with stops_held():  # a stop the instant the folder is made is acted on once it is known to remove
+            work = Path(tempfile.mkdtemp(prefix=f".{real.name}.", suffix=".partial", dir=parent))
         yield work
         os.chmod(work, _mode_for(real, 0o777))
         with stops_held():  # the swap of two folders must not be cut in half
             _swap(real, work, parent / f"{work.name}.old", set(drop))
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def _swap(real: Path, work: Path, old: Path, drop: set[str]) -> None:

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from voice_guide.stop_signals import stops_held
+
 if TYPE_CHECKING:
     from voice_guide.dialogue import Dialogue
 
@@ -90,11 +92,13 @@ class VoiceKeeper:
         text = yaml.safe_dump(values, sort_keys=False)
         partial: str | None = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, partial = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:  # a name of its own: two guides never share one
-                f.write("# voice-guide: the listener's speaking rate, volume and prompts (--remember-voice)\n" + text)
-            os.replace(partial, self.path)
+            with stops_held():  # a few small writes; a stop among them would leave a stray file
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, partial = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".partial", dir=self.path.parent)
+                with os.fdopen(fd, "w", encoding="utf-8") as f:  # a name of its own: two guides never share one
+                    f.write("# voice-guide: the listener's speaking rate, volume and prompts (--remember-voice)\n" + text)
+                os.replace(partial, self.path)
+                partial = None
         except OSError as e:
             if partial is not None:
                 with contextlib.suppress(OSError):
