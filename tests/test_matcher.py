@@ -154,6 +154,13 @@ CRISES = [
     "i want to go to sleep and wake up with my husband again",
 ]
 
+CRISES += [  # a way to hang oneself got ready (a gun was there, a noose was not)
+    "i bought a noose", "i've made a noose", "i tied a rope to the beam in the garage", "i put a belt around my neck",
+]
+EMERGENCIES += [  # not swallowing at all
+    "i can't swallow", "she can't swallow anything", "he can't swallow his own saliva", "i can't swallow water anymore",
+]
+
 
 @pytest.mark.parametrize("said", EMERGENCIES)
 def test_emergencies_route_to_safety(matcher: Matcher, said: str) -> None:
@@ -285,6 +292,10 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "are my meds ready yet",
         "do i take all my pills in the morning",
         "i want to give up red meat",
+        "i can't swallow pills, what can i do",
+        "what if i can't swallow the big tablets",
+        "what if i can't swallow",
+        "can i talk to a nurse about it",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",
         "mets breast cancer what is dead",
