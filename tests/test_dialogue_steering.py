@@ -215,9 +215,11 @@ def test_stop_the_app_stops_reading(dialogue: Dialogue, said: str) -> None:
 
 @pytest.mark.parametrize("said, command", [("back to the list", "topics"), ("what other topics are there", "topics"),
                                            ("where was i", "where"), ("go to the beginning", "beginning"),
-                                           ("restart", "beginning")])
+                                           ("restart", "beginning"), ("go home", "topics"), ("home screen", "topics"),
+                                           ("go back home", "topics")])
 def test_finding_the_way_in_everyday_words(dialogue: Dialogue, said: str, command: str) -> None:
-    """Each of these gave an answer or a clarification about a medical topic."""
+    """Each of these gave an answer, a clarification about a medical topic or the fallback ("home
+    screen" read the diagnosis section: "screen" as in screening)."""
     asked(dialogue, "what is metastatic breast cancer")
     assert dialogue.handle(Heard(said)).command == command
 
