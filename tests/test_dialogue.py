@@ -141,6 +141,28 @@ def test_help_depends_on_context(dialogue: Dialogue, library: Library) -> None:
     assert general != after_answer
 
 
+HELP_NAMES = {"stop": "stop", "repeat": "repeat", "slower": "slower", "faster": "faster", "louder": "louder",
+              "softer": "softer", "topics": "topics", "goodbye": "goodbye", "more": "more", "next": "next",
+              "go back": "previous", "start over": "beginning", "where am i": "where", "spell": "spell",
+              "normal": "normal", "brief": "brief"}
+
+
+@pytest.mark.parametrize("then", ["more", "yes", "help", "repeat, then more"])
+def test_help_comes_in_two_short_parts_that_name_every_command(dialogue: Dialogue, matcher: Matcher, then: str) -> None:
+    """One 64-word help was too much to keep in mind by ear: the first part names the commands used
+    most; "more", "yes" or "help" again reads the rest. Every command the two name is understood."""
+    first = dialogue.handle(Heard("help"))
+    assert first.command == "help" and len(first.text.split()) <= 40 and first.text.endswith("other commands.")
+    for said in then.split(", then "):
+        rest = dialogue.handle(Heard(said))
+    assert rest.text != first.text and len(rest.text.split()) <= 60
+    named = (first.text + " " + rest.text).lower()
+    for name, command in HELP_NAMES.items():
+        assert name in named
+        assert matcher.match(name).command == command, name
+    assert "What would you like" in dialogue.handle(Heard("yes")).text  # the rest heard, a yes reads nothing on
+
+
 def test_yes_takes_the_offered_related_topic_and_no_declines(dialogue: Dialogue, library: Library) -> None:
     assert "What would you like to know" in dialogue.handle(KeyPressed("yes")).text
     sid = next(s.id for s in library.sections if s.related and len(s.answer) == 1) if any(

@@ -189,6 +189,8 @@ class _Memory:
     """The words the last reply spelled: "spell that again" spells them once more."""
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
+    help_rest: bool = False
+    """The last reply was the first part of the help: "more", "yes" or "help" again reads the rest."""
 
 
 class Dialogue:
@@ -331,6 +333,7 @@ class Dialogue:
                 self.mem.spelled = ()
             self.mem.last_said = tuple(says)
         self.mem.invited_more = bool(says) and says[-1].text == self._p("more_available")
+        self.mem.help_rest = bool(says) and says[-1].text.endswith(self._p("help_general_more"))
         listen = (Listen(self.listen_phrases),) if self.mem.state is not State.ENDED else ()
         return Turn(kind, tuple(extra) + tuple(says) + listen, section=section, command=command,
                     score=match.score if match else 0.0, match=match)
@@ -514,6 +517,8 @@ class Dialogue:
         return [Say(self._p("end_of_section"))]
 
     def _more(self, match: Match) -> Turn:
+        if self.mem.help_rest:
+            return replace(self._help_rest(match), command="more")
         if self.mem.section is None:
             return self._turn("command", [Say(self._p("ask_first"))], match=match, command="more")
         if self.mem.cut:
@@ -674,7 +679,18 @@ class Dialogue:
 
     def _help(self, match: Match) -> Turn:
         # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
-        return self._turn("command", [Say(self._help_text())], match=match, command="help")
+        if self.mem.help_rest:  # "help" again: the part not yet heard
+            return self._help_rest(match)
+        text = self._help_text() + (" " + self._p("help_general_more") if self._general_help() else "")
+        return self._turn("command", [Say(text)], match=match, command="help")
+
+    def _help_rest(self, match: Match) -> Turn:
+        return self._turn("command", [Say(self._p("help_commands"))], match=match, command="help")
+
+    def _general_help(self) -> bool:
+        """Whether help is the general one: no clarification, topic list, offer or topic is open."""
+        return not ((self.mem.state is State.CLARIFYING and self.mem.choices) or self.mem.topics_page is not None
+                    or self.mem.offer or self.mem.section is not None)
 
     def _help_text(self) -> str:
         """Help for where the visitor is: a clarification, the topic list, an offer, a topic, or none."""
@@ -813,7 +829,7 @@ class Dialogue:
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
                 return replace(turn, kind="command", command="yes")
-            if self.mem.invited_more and self._more_to_read():  # "There is more." "Okay." / "More?" "Yes."
+            if (self.mem.invited_more and self._more_to_read()) or self.mem.help_rest:  # "There is more." "Okay."
                 return replace(self._more(match), command="yes")
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command="yes")
         if command == "no":
