@@ -29,3 +29,21 @@ def test_a_wrong_model_variable_is_said_before_falling_back(tmp_path: Path, monk
 def test_an_unknown_engine_is_one_clear_error() -> None:
     with pytest.raises(ConfigError, match="choose one of auto"):
         choose_engine("whisper")
+
+
+def test_the_download_goes_into_the_checkouts_models_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Where 'listen' looks from any working folder; an installed model there is not fetched again."""
+    import voice_guide.engines.vosk_asr as vosk_asr
+    from voice_guide.cli.main import main
+    from voice_guide.cli.model import NAME, REQUIRED
+
+    checkout = tmp_path / "checkout-models"
+    for part in REQUIRED:
+        (checkout / NAME / part).mkdir(parents=True)
+    monkeypatch.setattr(vosk_asr, "checkout_models", lambda: checkout)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(ENV_MODEL, raising=False)
+    assert main(["model", "download"]) == 0
+    assert f"{checkout / NAME} is already installed" in capsys.readouterr().out
+    assert main(["model", "where"]) == 0 and capsys.readouterr().out.strip() == str(checkout / NAME)

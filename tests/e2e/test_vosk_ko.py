@@ -90,6 +90,28 @@ def test_model_lookup_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         find_model(models_dir=tmp_path)
 
 
+def test_a_model_in_the_checkout_is_found_from_any_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model downloaded into the checkout's models/ was found only when the guide ran from the
+    checkout: a kiosk service started elsewhere fell back to pocketsphinx. The working folder's own
+    models/ still comes first, and 'model download' unpacks into the checkout's."""
+    import voice_guide.engines.vosk_asr as vosk_asr
+
+    assert vosk_asr.checkout_models() == Path(vosk_asr.__file__).resolve().parents[2] / "models"  # this checkout
+    checkout, elsewhere = tmp_path / "checkout" / "models", tmp_path / "service"
+    checkout.mkdir(parents=True)
+    elsewhere.mkdir()
+    monkeypatch.delenv("VOICE_GUIDE_VOSK_MODEL", raising=False)
+    monkeypatch.setattr(vosk_asr, "checkout_models", lambda: checkout)
+    monkeypatch.chdir(elsewhere)
+    assert find_model() is None
+    (checkout / "ko").symlink_to(MODEL, target_is_directory=True)
+    assert find_model() == checkout / "ko"
+    (elsewhere / "models").mkdir()
+    (elsewhere / "models" / "own").symlink_to(MODEL, target_is_directory=True)
+    assert find_model() == Path("models") / "own"
+    assert vosk_asr.models_folders(tmp_path) == [tmp_path]  # a folder asked for is the only one
+
+
 def test_a_broken_model_folder_is_a_model_error(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "am").mkdir()
     (tmp_path / "conf").mkdir()

@@ -1,7 +1,7 @@
 """``voice-guide model``: fetch the vosk English model for users with internet; show which model is used.
 
 The only command that touches the network, and only when asked. The archive is checked against a
-pinned SHA-256 and size, unpacked safely into ``models/``, and its structure checked.
+pinned SHA-256 and size, unpacked safely into ``models/`` (the checkout's), and its structure checked.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                            description="Manage the vosk English model. Nothing here runs unless you ask for it.")
     actions = model.add_subparsers(dest="action", metavar="ACTION")
     download = actions.add_parser("download", help=f"download {NAME} (40 MB) into models/, verify and unpack it")
-    download.add_argument("--dir", default="models", help="where to unpack (default: models)")
+    download.add_argument("--dir", help="where to unpack (default: the checkout's models/ folder, where 'listen' "
+                          "finds it from any working folder; for an installed package, ./models)")
     download.add_argument("--force", action="store_true", help="replace a model that is already there")
     download.set_defaults(handler=run_download)
     where = actions.add_parser("where", help="show which vosk model 'listen' would use")
@@ -62,7 +63,9 @@ def unpack(archive: Path, dest: Path) -> Path:
 
 
 def run_download(args: argparse.Namespace) -> int:
-    dest = Path(args.dir)
+    from voice_guide.engines.vosk_asr import checkout_models
+
+    dest = Path(args.dir) if args.dir else checkout_models() or Path("models")
     target = dest / NAME
     if target.exists() and not args.force:
         check_structure(target)
@@ -95,11 +98,12 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 def run_where(args: argparse.Namespace) -> int:
-    from voice_guide.engines.vosk_asr import ENV_MODEL, find_model
+    from voice_guide.engines.vosk_asr import ENV_MODEL, find_model, models_folders
 
     found = find_model(args.model)
     if found is None:
-        print(f"no vosk model installed (--model, ${ENV_MODEL} or models/<name>/); 'listen' uses pocketsphinx. "
+        looked = " or ".join(f"{folder}/<name>/" for folder in models_folders())
+        print(f"no vosk model installed (--model, ${ENV_MODEL} or {looked}); 'listen' uses pocketsphinx. "
               "Run 'voice-guide model download' to get one.")
         return 1
     print(found)

@@ -19,7 +19,8 @@ class RecognizerRequest:
     vocabulary: Vocabulary
     model: str | None = None
     """``--model PATH`` (vosk model folder, or a pocketsphinx acoustic model folder)."""
-    models_dir: str | Path = "models"
+    models_dir: str | Path | None = None
+    """None: ``./models``, then the checkout's ``models/``."""
 
 
 def _vosk(request: RecognizerRequest) -> Recognizer:
@@ -27,7 +28,7 @@ def _vosk(request: RecognizerRequest) -> Recognizer:
 
     path = find_model(request.model, request.models_dir)
     if path is None:
-        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {request.models_dir}/<name>/); "
+        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {request.models_dir or 'models'}/<name>/); "
                          "run 'voice-guide model download', or use --engine pocketsphinx")
     return VoskRecognizer(path, request.vocabulary)
 
@@ -44,7 +45,7 @@ RECOGNIZERS: dict[str, Callable[[RecognizerRequest], Recognizer]] = {
 }
 
 
-def choose_engine(name: str, model: str | None = None, models_dir: str | Path = "models") -> str:
+def choose_engine(name: str, model: str | None = None, models_dir: str | Path | None = None) -> str:
     """Resolve "auto": vosk when a vosk model is installed (or given), else pocketsphinx."""
     if name != "auto":
         if name not in RECOGNIZERS:

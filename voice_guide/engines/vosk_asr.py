@@ -1,7 +1,7 @@
 """vosk: the primary recognizer, when a vosk model folder is installed.
 
 The model comes from ``--model PATH``, else ``$VOICE_GUIDE_VOSK_MODEL``, else a model folder under
-``models/``. ``Model(lang=...)`` is never called (it may download or exit the process). Biasing uses
+``models/`` (the working folder's, then the checkout's). ``Model(lang=...)`` is never called (it may download or exit the process). Biasing uses
 vosk's runtime grammar (small "lgraph" models only): the content's phrases and words plus "[unk]",
 so speech about something else comes out as "[unk]" and is rejected instead of forced into a section.
 Two recognizers are built at start-up, one on that grammar and one on the clarification replies
@@ -49,7 +49,23 @@ def is_model_folder(path: Path) -> bool:
     return path.is_dir() and all((path / part).is_dir() for part in MODEL_PARTS)
 
 
-def find_model(model: str | Path | None = None, models_dir: str | Path = "models") -> Path | None:
+def checkout_models() -> Path | None:
+    """The ``models/`` folder of the checkout the package runs from (``scripts/setup.sh`` installs it
+    in place), or None for a package installed elsewhere."""
+    root = Path(__file__).resolve().parents[2]
+    return root / "models" if (root / "pyproject.toml").is_file() and (root / "voice_guide").is_dir() else None
+
+
+def models_folders(models_dir: str | Path | None = None) -> list[Path]:
+    """Where model folders are looked for: ``models_dir``; by default ``./models``, then the checkout's
+    ``models/``, so a model downloaded there is found from any working folder (a kiosk service's)."""
+    if models_dir is not None:
+        return [Path(models_dir)]
+    here, checkout = Path("models"), checkout_models()
+    return [here] if checkout is None or here.resolve() == checkout else [here, checkout]
+
+
+def find_model(model: str | Path | None = None, models_dir: str | Path | None = None) -> Path | None:
     """The vosk model to use, or None when none is installed (``--model`` that is wrong raises)."""
     if model is not None:
         path = Path(model)
@@ -63,14 +79,15 @@ def find_model(model: str | Path | None = None, models_dir: str | Path = "models
         if not is_model_folder(path):
             raise ModelError(f"${ENV_MODEL}={env} is not a vosk model folder (needs am/ and conf/); fix or unset it")
         return path
-    folder = Path(models_dir)
-    preferred = folder / DEFAULT_MODEL_NAME
-    if is_model_folder(preferred):
-        return preferred
-    if folder.is_dir():
-        for candidate in sorted(folder.iterdir()):
-            if is_model_folder(candidate):
-                return candidate
+    folders = models_folders(models_dir)
+    for folder in folders:
+        if is_model_folder(folder / DEFAULT_MODEL_NAME):
+            return folder / DEFAULT_MODEL_NAME
+    for folder in folders:
+        if folder.is_dir():
+            for candidate in sorted(folder.iterdir()):
+                if is_model_folder(candidate):
+                    return candidate
     return None
 
 
