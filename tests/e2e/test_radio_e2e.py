@@ -73,3 +73,11 @@ def test_without_episodes_it_says_how_to_build_them(tmp_path: Path) -> None:
     assert proc.returncode != 0
     err = proc.stderr.decode()
     assert "voice-guide episode build" in err and "Traceback" not in err
+    assert err.strip().count("\n") == 0  # at once: not after the recognizer loaded and announced itself
+
+
+def test_continuous_mode_is_refused_at_once(tmp_path: Path) -> None:
+    source = visitor(tmp_path, 1.0, "hello", 1.0)
+    proc = run_cli("radio", "--mode", "continuous", "--episodes", str(tmp_path / "none"), "--input", str(source), "--no-speak")
+    err = proc.stderr.decode()
+    assert proc.returncode == 3 and err.strip().count("\n") == 0 and "needs push_to_talk or wake mode" in err

@@ -216,8 +216,9 @@ class Session:
 
 
 def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
-            extra_phrases: Sequence[str] = ()) -> Session:
-    """Settings (file, then flags), content, devices (first: a missing one fails fast), engines."""
+            extra_phrases: Sequence[str] = (), first: Callable[[GuideSettings], None] | None = None) -> Session:
+    """Settings (file, then flags), content, devices (first: a missing one fails fast), engines.
+    ``first`` checks the settings before anything slow is loaded (radio's episodes)."""
     if args.no_speak and getattr(args, "output", None):
         raise ConfigError("--output keeps the spoken replies, and --no-speak makes none; drop one of them")
     settings = load_settings(args.config).override(
@@ -228,6 +229,8 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
         trailing_silence_s=args.trailing_silence,
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
+    if first is not None:
+        first(settings)
     args.content = list(settings.content) + list(args.content or [])
     args.no_builtin = args.no_builtin or not settings.builtin_content
     library, matcher = load_content(args)
