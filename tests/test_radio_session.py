@@ -432,3 +432,25 @@ def test_a_false_wake_while_paused_says_the_show_is_paused(library: Library, mat
     dialogue = RadioDialogue(library, matcher, player=player)
     player.pause()
     assert "say resume" in dialogue.handle(NoInput()).text
+
+
+def test_no_idle_warning_cuts_into_a_playing_show(library: Library, matcher: Matcher) -> None:
+    """"Are you still there?" and "Starting over" cut into the show a minute after every question,
+    while the visitor sat listening to it. Now the reset is quiet; the show's volume, which the
+    listener set, stays; the rate and the conversation are the next person's."""
+    from voice_guide.dialogue import Heard, Idle, ResetSession, Say
+
+    player = RadioPlayer([episode()])
+    dialogue = RadioDialogue(library, matcher, player=player, idle_timeout_s=60, idle_warning_s=20)
+    dialogue.handle(Heard("what is metastatic breast cancer"))
+    dialogue.handle(Heard("louder"))
+    dialogue.handle(Heard("slower"))
+    louder, start_rate = dialogue.volume, dialogue.speech.rate_wpm
+    assert louder > dialogue.start_volume and dialogue.rate_wpm < start_rate
+    assert dialogue.handle(Idle(45)).kind == "idle"  # no warning
+    reset = dialogue.handle(Idle(20))
+    assert reset.kind == "reset" and any(isinstance(a, ResetSession) for a in reset.actions)
+    assert not any(isinstance(a, Say) for a in reset.actions) and not player.paused
+    assert dialogue.volume == louder and dialogue.rate_wpm == start_rate
+    assert [dialogue.handle(Idle(30)).kind for _ in range(4)] == ["idle"] * 4  # the volume alone is no use to forget
+    assert "I have not said anything yet" in dialogue.handle(Heard("repeat")).text  # the answer is forgotten

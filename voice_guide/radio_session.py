@@ -18,7 +18,8 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from voice_guide.audio import AudioChunk, float_to_pcm, pcm_to_float
-from voice_guide.dialogue import Dialogue, Earcon, Event, Heard, KeyPressed, NoInput, Say, State, Turn
+from voice_guide.dialogue import (Dialogue, Earcon, Event, Heard, KeyPressed, NoInput, ResetSession, Say, SetVoice, State,
+                                   Turn)
 from voice_guide.gain import with_gain
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.matcher import Kind
@@ -126,6 +127,24 @@ class RadioDialogue(Dialogue):
         """The next person (idle reset, goodbye) hears the show playing, not a silence someone left."""
         super().reset()
         self.player.paused = False
+
+    def _idle(self, seconds: float) -> Turn:
+        """While the show plays someone may be listening to it: no "are you still there?" cuts into it.
+        At the idle time the conversation, speaking rate and prompts are reset quietly for the next
+        person; the volume, which is the show's too, stays as the listener set it. A paused show
+        warns and resets as the guide does, and plays on."""
+        if self.player.paused or self.mem.state is State.ENDED:
+            return super()._idle(seconds)
+        self.mem.idle_seconds += seconds
+        if self.mem.idle_seconds < self.idle_timeout_s:
+            return Turn("idle", ())
+        if not self._in_use(volume=False):
+            self.mem.idle_seconds = 0.0
+            return Turn("idle", ())
+        volume = self.volume
+        self.reset()
+        self.volume = volume
+        return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume)))
 
     def _where(self) -> str:
         """"Where am I" (by voice or the W key) during the show: the episode and its chapter, as "what is
