@@ -41,6 +41,20 @@ def test_chapters_next_and_previous() -> None:
     assert player.position_s == 0, "next chapter past the end goes on to the next episode"
 
 
+def test_previous_chapter_at_an_episodes_start_goes_back_to_the_episode_before() -> None:
+    """"Previous chapter" at the start of an episode restarted it: "next chapter" crossed into the
+    next episode, but there was no way back to the one before. One episode alone restarts."""
+    player = RadioPlayer([episode("a", 30.0, [(0, "Intro A"), (20, "End A")]), episode("b", 30.0, [(0, "Intro B")])])
+    player.next_chapter()
+    player.next_chapter()
+    assert player.episode.slug == "b"
+    assert player.previous_chapter().title == "End A" and player.episode.slug == "a" and abs(player.position_s - 20) < 1e-3
+    player.seek(0)
+    assert player.previous_chapter().title == "Intro B" and player.episode.slug == "b"  # the playlist loops
+    alone = RadioPlayer([episode("a", 30.0, [(0, "Intro"), (20, "End")])])
+    assert alone.previous_chapter().title == "Intro" and alone.position_s == 0
+
+
 def test_a_chapter_starting_between_samples_is_reached_and_named() -> None:
     """22.627 s is no whole sample at 22.05 kHz: the seek landed a fraction of a sample short, so the player
     named the chapter before, and while paused "next chapter" stayed where it was."""

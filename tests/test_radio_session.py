@@ -454,3 +454,18 @@ def test_no_idle_warning_cuts_into_a_playing_show(library: Library, matcher: Mat
     assert dialogue.volume == louder and dialogue.rate_wpm == start_rate
     assert [dialogue.handle(Idle(30)).kind for _ in range(4)] == ["idle"] * 4  # the volume alone is no use to forget
     assert "I have not said anything yet" in dialogue.handle(Heard("repeat")).text  # the answer is forgotten
+
+
+def test_previous_chapter_at_an_episodes_start_names_the_episode_before(library: Library, matcher: Matcher) -> None:
+    from dataclasses import replace
+
+    from voice_guide.dialogue import Heard
+
+    first = replace(episode(), slug="first", title="The first show")
+    player = RadioPlayer([first, episode()])
+    dialogue = RadioDialogue(library, matcher, player=player)
+    assert dialogue.handle(Heard("next chapter")).text == "Next chapter: Middle."
+    dialogue.handle(Heard("next chapter"))
+    assert dialogue.handle(Heard("next chapter")).text == "Next episode: The show. Opening."
+    assert dialogue.handle(Heard("previous chapter")).text == "Back to the episode before: The first show. Close."
+    assert player.episode.slug == "first" and player.chapter.title == "Close"

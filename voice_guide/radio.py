@@ -187,10 +187,16 @@ class RadioPlayer:
         return self.chapter
 
     def previous_chapter(self) -> Chapter:
+        """The chapter playing from its start, or, said near its start, the one before: across into the
+        previous episode's last chapter, as "next chapter" crosses into the next (one episode alone
+        restarts its first)."""
         current = self.episode.chapter_at(self.position_s)
         start = self.episode.chapters[current].start_s
-        if self.position_s - start > PREVIOUS_RESTARTS_S or current == 0:
+        if self.position_s - start > PREVIOUS_RESTARTS_S or (current == 0 and len(self.episodes) == 1):
             self.seek(start)
+        elif current == 0:
+            self.index = (self.index - 1) % len(self.episodes)
+            self.seek(self.episode.chapters[-1].start_s)
         else:
             self.seek(self.episode.chapters[current - 1].start_s)
         return self.chapter

@@ -180,6 +180,8 @@ class RadioDialogue(Dialogue):
                 prompt = "next_episode"  # past the last chapter: the next episode, named
         elif command == "previous_chapter":
             player.previous_chapter()
+            if player.index != episode:
+                prompt = "previous_episode"  # before the first chapter: the episode before, named
         elif command == "pause":
             player.pause()
         elif command == "resume":
