@@ -137,3 +137,24 @@ def test_episode_paths_that_are_wrong_say_what_to_give(tmp_path: Path) -> None:
     (folder / "chapters.json").write_text('{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "A"}]}', encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot be read; rebuild it with 'voice-guide episode build"):
         load_episodes(tmp_path)
+
+
+def test_a_faster_show_covers_more_of_the_episode_and_a_seek_plays_it_as_mastered() -> None:
+    """'Faster' and 'slower' play the show at another pace (at its own pitch: tests/test_time_stretch.py);
+    chapters and positions stay in the episode's own time."""
+    t = np.arange(int(30.0 * RADIO_RATE)) / RADIO_RATE
+    samples = (0.2 * np.sin(2 * np.pi * 140 * t)).astype(np.float32)
+    ep = Episode("a", "A", "About a.", Clip(float_to_pcm(samples), RADIO_RATE), (Chapter(0, "Intro"), Chapter(10, "Middle")))
+    player = RadioPlayer([ep], chunk_ms=80)
+    player.speed = 2.0
+    played = sum(chunk.seconds for chunk in (player.next_chunk() for _ in range(75)) if chunk is not None)
+    assert abs(played - 6.0) < 1e-6 and abs(player.position_s - 12.0) < 0.05 and player.chapter.title == "Middle"
+    player.speed = 1.0
+    player.seek(20.0)
+    chunk = player.next_chunk()
+    assert chunk is not None and chunk.audio == ep.audio.audio[20 * RADIO_RATE * 2 : (20 * RADIO_RATE + 1764) * 2]
+    player.speed = 0.5
+    player.seek(29.0)
+    while player.index == 0 and player.position_s > 1.0:
+        assert player.next_chunk() is not None
+    assert player.position_s == 0  # the end of the episode is still reached, and the show goes on

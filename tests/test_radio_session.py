@@ -323,6 +323,16 @@ def test_louder_and_softer_step_the_show_too(library: Library, matcher: Matcher)
     assert levels["hey guide softer"] < 0.8 * levels[None] < 0.8 * levels["hey guide louder"]
 
 
+def test_faster_and_slower_pace_the_show_too(library: Library, matcher: Matcher) -> None:
+    """The show played on at its mastered pace after "faster" or "slower": only the guide's voice changed."""
+    covered = {}
+    for step in ("hey guide louder", "hey guide slower", "hey guide faster"):  # louder: the same pace
+        radio, _, player = session(library, matcher, [step], Mode.WAKE)
+        radio.run(ListSource(chunked(quiet(2_000), tone(600), quiet(1_500), quiet(10_000))))
+        covered[step] = player.position_s  # the show resumed from the chapter's start, then played on
+    assert covered["hey guide slower"] < 0.9 * covered["hey guide louder"] < 0.9 * covered["hey guide faster"]
+
+
 def test_a_false_wake_brings_the_show_back_after_one_prompt(library: Library, matcher: Matcher) -> None:
     """"hey guide" alone (or the talk key by mistake), then silence: three reprompts kept the show
     silent for about 24 s of room time."""

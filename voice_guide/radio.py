@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, read_wav
+import numpy as np
+
+from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, float_to_pcm, pcm_to_float, read_wav
 from voice_guide.errors import AudioFormatError, ConfigError
 from voice_guide.output_file import hidden
+from voice_guide.time_stretch import MAX_SPEED, MIN_SPEED, TimeStretcher
 
 RADIO_RATE = 22050
 """Radio audio is played as mono at this rate (speech episodes need no more)."""
@@ -136,6 +139,11 @@ class RadioPlayer:
         self.sample = 0
         self.paused = False
         self.played_s = 0.0
+        self.speed = 1.0
+        """How fast the show plays (1 as mastered), at its own pitch: "slower" and "faster" step it."""
+        self._stretch: TimeStretcher | None = None
+        self._stretch_at: tuple[int, int] = (-1, -1)  # (episode, sample) the stretcher has reached
+        self._float: tuple[int, np.ndarray] | None = None  # the episode's samples as floats, for the stretcher
 
     @property
     def episode(self) -> Episode:
@@ -155,6 +163,8 @@ class RadioPlayer:
             return None
         audio = self.episode.audio
         step = max(1, audio.rate * (ms or self.chunk_ms) // 1000)
+        if abs(self.speed - 1.0) > 1e-3 or self._stretch_at == (self.index, self.sample):
+            return self._stretched(step)
         start, end = self.sample, min(self.sample + step, len(audio.audio) // 2)
         chunk = AudioChunk(audio.audio[start * 2 : end * 2], audio.rate, int(1000 * start / audio.rate))
         self.sample = end
@@ -162,6 +172,27 @@ class RadioPlayer:
         if self.sample >= len(audio.audio) // 2:
             self.index = (self.index + 1) % len(self.episodes)
             self.sample = 0
+        return chunk
+
+    def _stretched(self, step: int) -> AudioChunk:
+        """``step`` samples of the show played at ``speed``, from where it is (a seek, a pause or another
+        episode starts the stretcher afresh; one that goes on from where it left off keeps its phase)."""
+        audio = self.episode.audio
+        if self._stretch is None or self._stretch_at != (self.index, self.sample):
+            if self._float is None or self._float[0] != self.index:
+                self._float = (self.index, pcm_to_float(audio.audio))
+            self._stretch = TimeStretcher(self._float[1], audio.rate, self.sample)
+        self._stretch.speed = min(MAX_SPEED, max(MIN_SPEED, self.speed))
+        start = self.sample
+        out = self._stretch.read(step)
+        chunk = AudioChunk(float_to_pcm(out), audio.rate, int(1000 * start / audio.rate))
+        self.played_s += chunk.seconds
+        self.sample = min(len(audio.audio) // 2, int(self._stretch.position))
+        self._stretch_at = (self.index, self.sample)
+        if self._stretch.ended:
+            self.index = (self.index + 1) % len(self.episodes)
+            self.sample = 0
+            self._stretch, self._stretch_at = None, (-1, -1)
         return chunk
 
     def seek(self, seconds: float) -> None:

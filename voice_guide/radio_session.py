@@ -287,7 +287,10 @@ class RadioSession:
         self._log("not for the guide")
 
     def _play(self, ms: float) -> bool:
-        """Play ``ms`` of the episode (the length of one input chunk), as loud as the listener asked."""
+        """Play ``ms`` of the episode (the length of one input chunk), as loud and as fast as the
+        listener asked: "slower" and "faster" step the show with the guide's voice, at its own pitch."""
+        dialogue = self.loop.dialogue
+        self.player.speed = dialogue.rate_wpm / dialogue.speech.rate_wpm
         remaining = ms
         chunks = []
         while remaining > 1e-6:
