@@ -508,7 +508,7 @@ class Dialogue:
         return says
 
     def _after_chunk(self, section: Section) -> list[Say]:
-        if self.mem.chunk + 1 < len(section.answer):
+        if self._parts_left():
             return [Say(self._p("more_available"))]
         related = next((r for r in section.related if r not in self.mem.history[-3:]), None)
         if self.settings.offer_related and related:
@@ -525,9 +525,8 @@ class Dialogue:
             said, self.mem.cut = list(self.mem.cut), ()  # from the start of the part a stop cut short
             self.mem.state = State.ANSWERING
             return self._turn("command", said, match=match, section=self.mem.section, command="more")
-        section = self.library.section(self.mem.section)
-        if self.mem.chunk + 1 < len(section.answer):
-            return self._next_chunk(section, match)
+        if self._parts_left():
+            return self._next_chunk(self.library.section(self.mem.section), match)
         if self.mem.offer:
             return self._answer(self.mem.offer, match)
         return self._turn("command", [Say(self._p("nothing_more"))], match=match, command="more")
@@ -701,8 +700,7 @@ class Dialogue:
         elif self.mem.offer:
             text = self._p("help_offer", title=self._title(self.mem.offer))
         elif self.mem.section is not None:
-            left = self.mem.chunk + 1 < len(self.library.section(self.mem.section).answer)
-            text = self._p("help_more" if left else "help_follow_up")
+            text = self._p("help_more" if self._parts_left() else "help_follow_up")
         else:
             text = self._p("help_general")
         return text
@@ -765,7 +763,11 @@ class Dialogue:
         """Whether "more" would read on in the topic (not: page the topics, or offer another)."""
         if self.mem.section is None or self.mem.topics_page is not None:
             return False
-        return bool(self.mem.cut) or self.mem.chunk + 1 < len(self.library.section(self.mem.section).answer)
+        return bool(self.mem.cut) or self._parts_left()
+
+    def _parts_left(self) -> bool:
+        """Whether the open topic has parts not read yet."""
+        return self.mem.section is not None and self.mem.chunk + 1 < len(self.library.section(self.mem.section).answer)
 
     def _command(self, command: str, match: Match) -> Turn:
         if match.steps:
