@@ -224,6 +224,15 @@ def test_finding_the_way_in_everyday_words(dialogue: Dialogue, said: str, comman
     assert dialogue.handle(Heard(said)).command == command
 
 
+@pytest.mark.parametrize("said", ["i'm blind", "i can't see the screen", "i can't read the screen", "i can't read this",
+                                  "i have low vision", "i'm visually impaired", "i can't see very well", "i can't see"])
+def test_someone_who_cannot_see_the_screen_is_told_how_to_use_the_guide_by_voice(dialogue: Dialogue, said: str) -> None:
+    """"I can't see the screen" read the diagnosis answer (screen, as in screening), "I can't read
+    the screen" the resources, "I'm blind" got the fallback."""
+    turn = dialogue.handle(Heard(said))
+    assert turn.command == "help" and "Ask a question in your own words" in turn.text
+
+
 @pytest.mark.parametrize("said, command", [("no thanks", "no"), ("no thank you", "no"), ("thank you", "thanks")])
 def test_no_thanks_to_an_offer_declines_it(dialogue: Dialogue, said: str, command: str) -> None:
     """"No thanks" got "You are welcome" and left the offer open."""

@@ -157,8 +157,9 @@ CRISES = [
 CRISES += [  # a way to hang oneself got ready (a gun was there, a noose was not)
     "i bought a noose", "i've made a noose", "i tied a rope to the beam in the garage", "i put a belt around my neck",
 ]
-EMERGENCIES += [  # not swallowing at all
+EMERGENCIES += [  # not swallowing at all; sight lost in one eye
     "i can't swallow", "she can't swallow anything", "he can't swallow his own saliva", "i can't swallow water anymore",
+    "i can't see out of one eye", "she can't see out of her left eye", "i've lost the sight in my right eye",
 ]
 
 
