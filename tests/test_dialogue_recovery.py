@@ -237,6 +237,24 @@ def test_go_on_after_help_still_reads_the_part_that_was_cut(dialogue: Dialogue, 
     assert content(dialogue.handle(Heard("go on"))) == [section.answer[0]]
 
 
+def test_a_stop_in_a_topic_says_how_to_hear_the_rest(dialogue: Dialogue, library: Library) -> None:
+    """"Stopped." gave no next step; a listener who stopped to think did not know how to go on. And
+    "stop" said again after a stop had cut a part short (as people say "stop, stop") forgot the part:
+    "go on" then skipped the rest of it."""
+    section = next(s for s in library.sections if len(s.answer) == 2)
+    dialogue.handle(Heard(section.examples[0]))
+    dialogue.handle(SpeechFinished(interrupted=True))
+    assert dialogue.handle(Heard("stop")).text == "Stopped. Say go on to continue."
+    assert content(dialogue.handle(Heard("go on"))) == [section.answer[0]]  # the part that was cut, again
+    dialogue.handle(SpeechFinished())
+    dialogue.handle(Heard("more"))
+    dialogue.handle(SpeechFinished())
+    assert dialogue.handle(Heard("stop")).text == "Stopped."  # all of it heard: nothing to go on to
+    dialogue.handle(Heard("brief"))
+    dialogue.handle(Heard(section.examples[0]))
+    assert dialogue.handle(Heard("stop")).text == "Stopped."  # brief prompts: the listener knows
+
+
 def test_unclear_replies_and_silences_are_counted_apart(dialogue: Dialogue) -> None:
     clarifying(dialogue)
     dialogue.handle(Heard("which one"))

@@ -779,9 +779,11 @@ class Dialogue:
             # Nothing the visitor was doing is lost: an offer, a clarification or a list stays open.
             return self._turn("command", [Say(self._p(f"social_{command}"))], match=match, command=command, remember=False)
         if command == "stop":
+            cut = self.mem.cut  # "stop" said again after a stop cut a part short: "go on" still reads it
             self._reset_context()
-            self.mem.state = State.LISTENING
-            return self._turn("command", [Say(self._p("stopped"))], extra=(StopSpeaking(),), match=match,
+            self.mem.cut, self.mem.state = cut, State.LISTENING
+            stopped = self._p("stopped_more" if self._more_to_read() else "stopped")  # how to hear the rest
+            return self._turn("command", [Say(stopped)], extra=(StopSpeaking(),), match=match,
                               command="stop", remember=False)
         if command == "repeat":
             if not self.mem.last_said:
