@@ -93,3 +93,16 @@ def test_a_low_volume_cap_alone_lowers_the_starting_volume(tmp_path: Path) -> No
     path.write_text("volume_cap: 0.5\nvolume: 0.8\n")
     with pytest.raises(ContentError, match="above volume_cap"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("flag, value, said", [("--max-utterance", "1", "--max-utterance 1.0 is outside 2.0-120.0"),
+                                               ("--rate", "5", "--rate 5 is outside 60-500"),
+                                               ("--wake-phrase", "123", "--wake-phrase must have words in it")])
+def test_a_flag_out_of_range_is_named_as_typed(flag: str, value: str, said: str) -> None:
+    """The error named the setting ("command line: max_utterance_s: ..."), not the flag the user typed."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "voice_guide", "listen", flag, value, "--input", "nothing.wav", "--no-speak"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 3 and proc.stderr.startswith(f"voice-guide: error: {said}") and proc.stderr.count("\n") == 1

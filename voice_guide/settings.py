@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from voice_guide.config import VOLUME_FLOOR
 from voice_guide.errors import ConfigError, ContentError
@@ -64,14 +64,16 @@ class GuideSettings:
     gives the greeting, disclaimer, fallback and safety messages)."""
     source: str = field(default="defaults", compare=False)
 
-    def override(self, **flags: Any) -> "GuideSettings":
-        """Flags win over the file; None means "not given"."""
+    def override(self, flag_names: Mapping[str, str] | None = None, **flags: Any) -> "GuideSettings":
+        """Flags win over the file; None means "not given". A value out of range is named by its flag
+        (``flag_names``: setting -> flag) when a flag gave it."""
         given = {k: v for k, v in flags.items() if v is not None}
         unknown = set(given) - {f.name for f in fields(self)}
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
         merged = replace(self, **given)
-        _check_values(merged, "command line", None)
+        names = {key: (flag_names or {}).get(key, key) for key in given}
+        _check_values(merged, "command line", None, names)
         return merged
 
     def to_json(self) -> dict[str, Any]:
@@ -94,9 +96,12 @@ _RANGES: dict[str, tuple[float, float]] = {
 }
 
 
-def _check_values(s: GuideSettings, path: str, lines: LineDict | None) -> None:
+def _check_values(s: GuideSettings, path: str, lines: LineDict | None, names: Mapping[str, str] | None = None) -> None:
     def fail(key: str, message: str) -> None:
         line = line_of(lines, key) if lines is not None else None
+        flag = (names or {}).get(key, key)
+        if flag.startswith("--"):
+            raise ConfigError(f"{flag} {message}")  # "--rate 5 is outside 60-500"
         if lines is None:
             raise ConfigError(f"{path}: {key}: {message}")
         raise ContentError(path, line, f"{key}: {message}")

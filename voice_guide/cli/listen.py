@@ -215,6 +215,12 @@ class Session:
                     self.source.close()
 
 
+FLAG_NAMES = {"rate_wpm": "--rate", "volume": "--volume", "trailing_silence_s": "--trailing-silence",
+              "max_utterance_s": "--max-utterance", "initial_silence_s": "--initial-silence", "mode": "--mode",
+              "engine": "--engine", "wake_phrase": "--wake-phrase"}
+"""The flags that set these settings, to name in an error."""
+
+
 def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
             extra_phrases: Sequence[str] = (), first: Callable[[GuideSettings], None] | None = None) -> Session:
     """Settings (file, then flags), content, devices (first: a missing one fails fast), engines.
@@ -222,7 +228,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     if args.no_speak and getattr(args, "output", None):
         raise ConfigError("--output keeps the spoken replies, and --no-speak makes none; drop one of them")
     settings = load_settings(args.config).override(
-        mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
+        FLAG_NAMES, mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
         earcons=False if args.no_earcons else None, brief=True if args.brief else None,
         remember_voice=True if args.remember_voice else None,
