@@ -320,3 +320,22 @@ def test_output_with_no_speak_is_refused_not_ignored(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err
     assert code != 0 and "drop one of them" in err and err.count("\n") == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_warning_reads_as_the_guides_other_messages(tmp_path: Path) -> None:
+    """Warnings came as 'voice-guide: WARNING: voice_guide.engines.registry: ...', a module name no
+    user needs; --debug still says where one came from."""
+    import os
+
+    from voice_guide.audio import RATE, Clip, write_wav
+
+    env = {**os.environ, "VOICE_GUIDE_VOSK_MODEL": str(tmp_path / "none")}
+    write_wav(tmp_path / "quiet.wav", Clip(bytes(RATE), RATE))
+
+    def listen(*flags: str) -> str:
+        argv = [sys.executable, "-m", "voice_guide", *flags, "listen", "--input", str(tmp_path / "quiet.wav"), "--no-speak"]
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120).stderr
+
+    warning = next(line for line in listen().splitlines() if "VOICE_GUIDE_VOSK_MODEL" in line)
+    assert warning.startswith("voice-guide: $VOICE_GUIDE_VOSK_MODEL=") and "WARNING" not in warning
+    assert "voice-guide: WARNING: voice_guide.engines.registry: $VOICE_GUIDE_VOSK_MODEL" in listen("--debug")

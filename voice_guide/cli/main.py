@@ -92,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_command_in(argv))
     args = parser.parse_args(argv)
-    logging.basicConfig(
+    logging.basicConfig(  # a warning reads as the guide's other messages; --debug adds where it came from
         level=logging.DEBUG if args.debug else logging.WARNING,
-        format="voice-guide: %(levelname)s: %(name)s: %(message)s",
+        format="voice-guide: %(levelname)s: %(name)s: %(message)s" if args.debug else "voice-guide: %(message)s",
     )
     if args.command in LONG_RUNNING:
         from voice_guide.memory import limit_malloc_arenas
