@@ -154,11 +154,13 @@ CRISES = [
     "i want to go to sleep and wake up with my husband again",
 ]
 
-CRISES += [  # a way to hang oneself got ready (a gun was there, a noose was not)
-    "i bought a noose", "i've made a noose", "i tied a rope to the beam in the garage", "i put a belt around my neck",
+CRISES += [  # a rope made ready (a gun was there, a rope was not; "noose" is left out: see safety.yaml)
+    "i tied a rope to the beam in the garage", "the rope is tied to the beam", "i put a belt around my neck",
 ]
 EMERGENCIES += [  # not swallowing at all; sight lost in one eye
     "i can't swallow", "she can't swallow anything", "he can't swallow his own saliva", "i can't swallow water anymore",
+    "i can't swallow anything since this morning", "i can not even swallow water", "he can't swallow or drink anything",
+    "my husband can't swallow", "i'm unable to swallow",
     "i can't see out of one eye", "she can't see out of her left eye", "i've lost the sight in my right eye",
 ]
 
@@ -296,6 +298,14 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i can't swallow pills, what can i do",
         "what if i can't swallow the big tablets",
         "what if i can't swallow",
+        "what to eat when you can't swallow",
+        "what happens when i can't swallow",
+        "feeding tube for people who can't swallow",
+        "what if my husband can't swallow",
+        "how do i take my medicine when i can't swallow",
+        "i hang my belt on the door",
+        "can i put a cord around my neck for my picc line",
+        "i got the news",
         "can i talk to a nurse about it",
         # everyday words a recognizer turns into alarm words: "joke", "is that", "things"
         "tell me a choked",

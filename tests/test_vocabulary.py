@@ -6,6 +6,7 @@ import math
 import re
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, strategies as st
 
 from voice_guide.content import Library
@@ -189,3 +190,11 @@ def test_the_reply_model_can_hear_the_safety_triggers(library: Library) -> None:
     phrases = vocab.reply_phrases()
     assert set(vocab.replies) <= set(phrases) and "kill myself" in " | ".join(phrases)
     assert not any("*" in p for p in phrases)
+
+
+@pytest.mark.parametrize("word", ["noose"])
+def test_words_that_turn_everyday_speech_into_alarms_are_never_heard(library: Library, word: str) -> None:
+    """With "noose" in the recognizer's vocabulary, "i just got the news" was heard as "... the noose"
+    (24 of 32 spoken tries got the 988 message); a safety pattern must not bring it back."""
+    vocab = build_vocabulary(library)
+    assert word not in vocab.words()
