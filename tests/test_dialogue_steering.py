@@ -10,7 +10,7 @@ import pytest
 
 from voice_guide.content import Library
 from voice_guide.dialogue import Dialogue, End, Heard, Idle, KeyPressed, Say, SetVoice, SpeechFinished, Turn
-from voice_guide.matcher import Matcher
+from voice_guide.matcher import Kind, Matcher
 
 
 @pytest.fixture()
@@ -222,6 +222,12 @@ def test_finding_the_way_in_everyday_words(dialogue: Dialogue, said: str, comman
     screen" read the diagnosis section: "screen" as in screening)."""
     asked(dialogue, "what is metastatic breast cancer")
     assert dialogue.handle(Heard(said)).command == command
+
+
+@pytest.mark.parametrize("said", ["home care", "home oxygen", "care home", "home remedies", "home"])
+def test_a_subject_with_home_in_it_is_no_way_to_the_topic_list(matcher: Matcher, said: str) -> None:
+    """A bare "home" made "home care" and "care home" near matches of the topic list."""
+    assert matcher.match(said).kind is not Kind.COMMAND
 
 
 @pytest.mark.parametrize("said", ["i'm blind", "i can't see the screen", "i can't read the screen", "i can't read this",
