@@ -106,9 +106,11 @@ def test_a_model_in_the_checkout_is_found_from_any_working_folder(tmp_path: Path
     assert find_model() is None
     (checkout / "ko").symlink_to(MODEL, target_is_directory=True)
     assert find_model() == checkout / "ko"
+    (checkout / vosk_asr.DEFAULT_MODEL_NAME).symlink_to(MODEL, target_is_directory=True)
+    assert find_model() == checkout / vosk_asr.DEFAULT_MODEL_NAME  # the default name first, within a folder
     (elsewhere / "models").mkdir()
     (elsewhere / "models" / "own").symlink_to(MODEL, target_is_directory=True)
-    assert find_model() == Path("models") / "own"
+    assert find_model() == Path("models") / "own"  # the working folder's own, even another one, first
     assert vosk_asr.models_folders(tmp_path) == [tmp_path]  # a folder asked for is the only one
 
 

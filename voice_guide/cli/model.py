@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     model = sub.add_parser("model", help="download or locate the vosk speech model",
                            description="Manage the vosk English model. Nothing here runs unless you ask for it.")
     actions = model.add_subparsers(dest="action", metavar="ACTION")
-    download = actions.add_parser("download", help=f"download {NAME} (40 MB) into models/, verify and unpack it")
+    download = actions.add_parser("download", help=f"download {NAME} (40 MB) into the checkout's models/, verify and unpack it")
     download.add_argument("--dir", help="where to unpack (default: the checkout's models/ folder, where 'listen' "
                           "finds it from any working folder; for an installed package, ./models)")
     download.add_argument("--force", action="store_true", help="replace a model that is already there")

@@ -24,11 +24,12 @@ class RecognizerRequest:
 
 
 def _vosk(request: RecognizerRequest) -> Recognizer:
-    from voice_guide.engines.vosk_asr import ENV_MODEL, VoskRecognizer, find_model
+    from voice_guide.engines.vosk_asr import ENV_MODEL, VoskRecognizer, find_model, models_folders
 
     path = find_model(request.model, request.models_dir)
     if path is None:
-        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {request.models_dir or 'models'}/<name>/); "
+        looked = " or ".join(f"{folder}/<name>/" for folder in models_folders(request.models_dir))
+        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {looked}); "
                          "run 'voice-guide model download', or use --engine pocketsphinx")
     return VoskRecognizer(path, request.vocabulary)
 

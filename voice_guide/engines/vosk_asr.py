@@ -79,11 +79,9 @@ def find_model(model: str | Path | None = None, models_dir: str | Path | None = 
         if not is_model_folder(path):
             raise ModelError(f"${ENV_MODEL}={env} is not a vosk model folder (needs am/ and conf/); fix or unset it")
         return path
-    folders = models_folders(models_dir)
-    for folder in folders:
+    for folder in models_folders(models_dir):  # folder by folder: the working folder's own model first
         if is_model_folder(folder / DEFAULT_MODEL_NAME):
             return folder / DEFAULT_MODEL_NAME
-    for folder in folders:
         if folder.is_dir():
             for candidate in sorted(folder.iterdir()):
                 if is_model_folder(candidate):
