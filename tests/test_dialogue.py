@@ -147,7 +147,8 @@ HELP_NAMES = {"stop": "stop", "repeat": "repeat", "slower": "slower", "faster": 
               "normal": "normal", "brief": "brief"}
 
 
-@pytest.mark.parametrize("then", ["more", "yes", "help", "repeat, then more"])
+@pytest.mark.parametrize("then", ["more", "yes", "help", "repeat, then more", "slower, then more", "stop, then more",
+                                  "louder, then yes"])
 def test_help_comes_in_two_short_parts_that_name_every_command(dialogue: Dialogue, matcher: Matcher, then: str) -> None:
     """One 64-word help was too much to keep in mind by ear: the first part names the commands used
     most; "more", "yes" or "help" again reads the rest. Every command the two name is understood."""
@@ -161,6 +162,18 @@ def test_help_comes_in_two_short_parts_that_name_every_command(dialogue: Dialogu
         assert name in named
         assert matcher.match(name).command == command, name
     assert "What would you like" in dialogue.handle(Heard("yes")).text  # the rest heard, a yes reads nothing on
+
+
+def test_in_a_topic_help_again_names_the_other_commands_and_more_still_reads_on(dialogue: Dialogue, library: Library) -> None:
+    """The second part of the help was out of reach once a topic was open: help again repeated the first."""
+    section = first_multi_chunk(library)
+    answer(dialogue, section)
+    first = dialogue.handle(Heard("help"))
+    assert first.text.endswith("Say help again for the other commands.")
+    rest = dialogue.handle(Heard("help"))
+    assert "where am i" in rest.text.lower() and "spell" in rest.text
+    dialogue.handle(Heard("help"))
+    assert dialogue.handle(Heard("more")).section == section  # more is the topic's, not the help's
 
 
 def test_yes_takes_the_offered_related_topic_and_no_declines(dialogue: Dialogue, library: Library) -> None:

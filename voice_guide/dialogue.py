@@ -23,6 +23,9 @@ from voice_guide.text import STOPWORDS, clean
 
 ORDINALS = {"first": 0, "second": 1, "third": 2}
 """Choice commands that pick by position ("last" picks the last one)."""
+KEEP_HELP = (*STEP_COMMANDS, "normal", "stop", "repeat", "brief", "full", *SOCIAL_COMMANDS)
+"""Commands after which the second part of the help is still to come (the listener adjusts the voice,
+stops or asks again before going on)."""
 REASK_MAX_WORDS = 4
 """A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
 again, with the choices; a longer one is something else said and gets the usual fallback."""
@@ -190,7 +193,8 @@ class _Memory:
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
     help_rest: bool = False
-    """The last reply was the first part of the help: "more", "yes" or "help" again reads the rest."""
+    """Help was given and its second part not yet: "help" again reads it (and, after the general
+    help, "more" or "yes"). A voice step, a stop, a repeat or a reprompt in between keeps it."""
 
 
 class Dialogue:
@@ -333,7 +337,8 @@ class Dialogue:
                 self.mem.spelled = ()
             self.mem.last_said = tuple(says)
         self.mem.invited_more = bool(says) and says[-1].text == self._p("more_available")
-        self.mem.help_rest = bool(says) and says[-1].text.endswith(self._p("help_general_more"))
+        if command not in KEEP_HELP and kind not in ("no_input", "no_match"):
+            self.mem.help_rest = False
         listen = (Listen(self.listen_phrases),) if self.mem.state is not State.ENDED else ()
         return Turn(kind, tuple(extra) + tuple(says) + listen, section=section, command=command,
                     score=match.score if match else 0.0, match=match)
@@ -517,7 +522,7 @@ class Dialogue:
         return [Say(self._p("end_of_section"))]
 
     def _more(self, match: Match) -> Turn:
-        if self.mem.help_rest:
+        if self.mem.help_rest and self._general_help():
             return replace(self._help_rest(match), command="more")
         if self.mem.section is None:
             return self._turn("command", [Say(self._p("ask_first"))], match=match, command="more")
@@ -678,10 +683,14 @@ class Dialogue:
 
     def _help(self, match: Match) -> Turn:
         # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
-        if self.mem.help_rest:  # "help" again: the part not yet heard
+        clarifying = self.mem.state is State.CLARIFYING and bool(self.mem.choices)
+        if self.mem.help_rest and not clarifying:  # "help" again: the part not yet heard (a question stays last)
             return self._help_rest(match)
-        text = self._help_text() + (" " + self._p("help_general_more") if self._general_help() else "")
-        return self._turn("command", [Say(text)], match=match, command="help")
+        tail = "help_general_more" if self._general_help() else None if clarifying else "help_again"
+        text = self._help_text() + (" " + self._p(tail) if tail else "")
+        turn = self._turn("command", [Say(text)], match=match, command="help")
+        self.mem.help_rest = True
+        return turn
 
     def _help_rest(self, match: Match) -> Turn:
         return self._turn("command", [Say(self._p("help_commands"))], match=match, command="help")
@@ -833,7 +842,7 @@ class Dialogue:
             if self.mem.offer:
                 turn = self._answer(self.mem.offer, match)
                 return replace(turn, kind="command", command="yes")
-            if (self.mem.invited_more and self._more_to_read()) or self.mem.help_rest:  # "There is more." "Okay."
+            if (self.mem.invited_more and self._more_to_read()) or (self.mem.help_rest and self._general_help()):
                 return replace(self._more(match), command="yes")
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command="yes")
         if command == "no":
