@@ -446,8 +446,9 @@ def test_a_false_wake_while_paused_says_the_show_is_paused(library: Library, mat
 
 def test_no_idle_warning_cuts_into_a_playing_show(library: Library, matcher: Matcher) -> None:
     """"Are you still there?" and "Starting over" cut into the show a minute after every question,
-    while the visitor sat listening to it. Now the reset is quiet; the show's volume, which the
-    listener set, stays; the rate and the conversation are the next person's."""
+    while the visitor sat listening to it. Now the conversation is forgotten quietly; the volume and
+    pace the listener set (the show's too) stay, until a second idle spell gives the next person the
+    show as it starts."""
     from voice_guide.dialogue import Heard, Idle, ResetSession, Say
 
     player = RadioPlayer([episode()])
@@ -455,14 +456,18 @@ def test_no_idle_warning_cuts_into_a_playing_show(library: Library, matcher: Mat
     dialogue.handle(Heard("what is metastatic breast cancer"))
     dialogue.handle(Heard("louder"))
     dialogue.handle(Heard("slower"))
-    louder, start_rate = dialogue.volume, dialogue.speech.rate_wpm
-    assert louder > dialogue.start_volume and dialogue.rate_wpm < start_rate
+    louder, slower = dialogue.volume, dialogue.rate_wpm
+    assert louder > dialogue.start_volume and slower < dialogue.speech.rate_wpm
     assert dialogue.handle(Idle(45)).kind == "idle"  # no warning
     reset = dialogue.handle(Idle(20))
     assert reset.kind == "reset" and any(isinstance(a, ResetSession) for a in reset.actions)
     assert not any(isinstance(a, Say) for a in reset.actions) and not player.paused
-    assert dialogue.volume == louder and dialogue.rate_wpm == start_rate
-    assert [dialogue.handle(Idle(30)).kind for _ in range(4)] == ["idle"] * 4  # the volume alone is no use to forget
+    assert (dialogue.volume, dialogue.rate_wpm) == (louder, slower)
+    assert dialogue.handle(Idle(30)).kind == "idle"
+    back = dialogue.handle(Idle(30))  # a second idle minute, nobody using it
+    assert back.kind == "reset" and not any(isinstance(a, Say) for a in back.actions)
+    assert (dialogue.volume, dialogue.rate_wpm) == (dialogue.start_volume, dialogue.speech.rate_wpm)
+    assert [dialogue.handle(Idle(30)).kind for _ in range(4)] == ["idle"] * 4  # nothing left to forget
     assert "I have not said anything yet" in dialogue.handle(Heard("repeat")).text  # the answer is forgotten
 
 

@@ -907,11 +907,11 @@ class Dialogue:
         """command -> keys, for every command this dialogue understands."""
         return self.matcher.key_bindings()
 
-    def _in_use(self, volume: bool = True) -> bool:
+    def _in_use(self, voice: bool = True) -> bool:
         """Whether anyone has used the guide since the last reset (so there is something to forget);
-        ``volume``: whether a changed volume counts."""
+        ``voice``: whether a changed rate or volume counts."""
         voice_changed = not self.settings.keep_voice and (
-            self.rate_wpm != self.speech.rate_wpm or (volume and self.volume != self.start_volume)
+            (voice and (self.rate_wpm != self.speech.rate_wpm or self.volume != self.start_volume))
             or self.brief != self.settings.brief)
         return bool(self.mem.used or self.mem.history or self.mem.choices or self.mem.topics_page is not None
                     or voice_changed)

@@ -130,21 +130,25 @@ class RadioDialogue(Dialogue):
 
     def _idle(self, seconds: float) -> Turn:
         """While the show plays someone may be listening to it: no "are you still there?" cuts into it.
-        At the idle time the conversation, speaking rate and prompts are reset quietly for the next
-        person; the volume, which is the show's too, stays as the listener set it. A paused show
-        warns and resets as the guide does, and plays on."""
+        At the idle time the conversation and prompts are forgotten quietly; the volume and pace, which
+        are the show's too, stay as the listener set them. After a second idle spell with nobody
+        using the guide, the show goes back to its starting volume and pace for whoever comes next.
+        A paused show warns and resets as the guide does, and plays on."""
         if self.player.paused or self.mem.state is State.ENDED:
             return super()._idle(seconds)
         self.mem.idle_seconds += seconds
         if self.mem.idle_seconds < self.idle_timeout_s:
             return Turn("idle", ())
-        if not self._in_use(volume=False):
-            self.mem.idle_seconds = 0.0
+        rate, volume = self.rate_wpm, self.volume
+        if self._in_use(voice=False):
+            self.reset()
+            self.rate_wpm, self.volume = rate, volume
+            return Turn("reset", (ResetSession(), SetVoice(rate, volume)))
+        self.mem.idle_seconds = 0.0
+        if self.settings.keep_voice or (rate, volume) == (self.speech.rate_wpm, self.start_volume):
             return Turn("idle", ())
-        volume = self.volume
-        self.reset()
-        self.volume = volume
-        return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume)))
+        self.rate_wpm, self.volume = self.speech.rate_wpm, self.start_volume
+        return Turn("reset", (SetVoice(self.rate_wpm, self.volume),))
 
     def _where(self) -> str:
         """"Where am I" (by voice or the W key) during the show: the episode and its chapter, as "what is
