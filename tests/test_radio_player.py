@@ -149,7 +149,11 @@ def test_a_faster_show_covers_more_of_the_episode_and_a_seek_plays_it_as_mastere
     player.speed = 2.0
     played = sum(chunk.seconds for chunk in (player.next_chunk() for _ in range(75)) if chunk is not None)
     assert abs(played - 6.0) < 1e-6 and abs(player.position_s - 12.0) < 0.05 and player.chapter.title == "Middle"
-    player.speed = 1.0
+    player.speed = 1.0  # "normal": once in step, the recording itself plays on, without a seek
+    chunks = [player.next_chunk() for _ in range(3)]
+    at = player.sample
+    chunk = player.next_chunk()
+    assert all(chunks) and chunk is not None and chunk.audio == ep.audio.audio[at * 2 : (at + 1764) * 2]
     player.seek(20.0)
     chunk = player.next_chunk()
     assert chunk is not None and chunk.audio == ep.audio.audio[20 * RADIO_RATE * 2 : (20 * RADIO_RATE + 1764) * 2]

@@ -16,7 +16,16 @@ def voice(seconds: float, pitch: float = 140.0) -> np.ndarray:
     t = np.arange(int(seconds * RATE)) / RATE
     tone = sum(np.sin(2 * np.pi * pitch * k * t) / k for k in range(1, 6))
     syllables = 0.55 + 0.45 * np.sin(2 * np.pi * 3.0 * t)
-    return (0.2 * tone * syllables).astype(np.float32)
+    return pcm(0.2 * tone * syllables)
+
+
+def pcm(samples: np.ndarray) -> np.ndarray:
+    """16-bit samples, as the stretcher reads a recording."""
+    return np.frombuffer(float_to_pcm(np.asarray(samples, np.float32)), "<i2")
+
+
+def level(samples: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
 
 
 def pitch_of(samples: np.ndarray) -> float:
@@ -34,7 +43,7 @@ def test_the_pitch_stays_and_the_pace_changes(speed: float) -> None:
     assert out.size == 2 * RATE
     assert abs(stretcher.position / out.size - speed) < 0.02  # the input it covered
     assert abs(pitch_of(out) - 140.0) < 3.0  # a resampled show would be at 140 x speed
-    assert abs(np.sqrt(np.mean(out**2)) / np.sqrt(np.mean(audio**2)) - 1.0) < 0.1  # as loud
+    assert abs(level(out) / level(audio / 32768.0) - 1.0) < 0.1  # as loud
 
 
 @pytest.mark.parametrize("speed", [0.5, 0.75, 1.5, 2.0, 3.0])
@@ -42,7 +51,7 @@ def test_frames_join_in_phase(speed: float) -> None:
     """A steady tone stays steady: frames overlapped out of phase would cancel in part, and its loudness
     would rise and fall (the "phasey" sound of plain overlap-add, measured here as the check's foil)."""
     t = np.arange(4 * RATE) / RATE
-    tone = (0.2 * sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 6))).astype(np.float32)
+    tone = pcm(0.2 * sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 6)))
 
     def steadiness(samples: np.ndarray) -> float:
         """Loudest over softest of 4-period stretches (630 samples is 4 periods of 140 Hz exactly)."""
@@ -68,3 +77,18 @@ def test_it_ends_with_the_input() -> None:
     stretcher = TimeStretcher(audio, RATE, position=int(0.5 * RATE), speed=2.0)
     out = stretcher.read(RATE)
     assert stretcher.ended and 0.2 * RATE < out.size < 0.3 * RATE
+
+
+def test_at_its_own_pace_it_gives_the_recording_back_and_says_where_to_go_on() -> None:
+    """After "faster" then "normal" the stretcher comes back in step with the recording: the player
+    can then play the recording itself from ``next_unread`` without a seam."""
+    audio = voice(4.0)
+    stretcher = TimeStretcher(audio, RATE, speed=1.6)
+    stretcher.read(RATE // 2)
+    stretcher.speed = 1.0
+    for _ in range(3):
+        stretcher.read(441)
+    assert stretcher.in_step
+    at = stretcher.next_unread
+    again = stretcher.read(2000)
+    assert np.abs(again - audio[at : at + 2000] / 32768.0).max() < 1e-4  # the recording itself

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, float_to_pcm, pcm_to_float, read_wav
+from voice_guide.audio import CHUNK_MS, AudioChunk, Clip, float_to_pcm, read_wav
 from voice_guide.errors import AudioFormatError, ConfigError
 from voice_guide.output_file import hidden
 from voice_guide.time_stretch import MAX_SPEED, MIN_SPEED, TimeStretcher
@@ -143,7 +143,6 @@ class RadioPlayer:
         """How fast the show plays (1 as mastered), at its own pitch: "slower" and "faster" step it."""
         self._stretch: TimeStretcher | None = None
         self._stretch_at: tuple[int, int] = (-1, -1)  # (episode, sample) the stretcher has reached
-        self._float: tuple[int, np.ndarray] | None = None  # the episode's samples as floats, for the stretcher
 
     @property
     def episode(self) -> Episode:
@@ -163,7 +162,11 @@ class RadioPlayer:
             return None
         audio = self.episode.audio
         step = max(1, audio.rate * (ms or self.chunk_ms) // 1000)
-        if abs(self.speed - 1.0) > 1e-3 or self._stretch_at == (self.index, self.sample):
+        if self._stretch is not None and self._stretch_at != (self.index, self.sample):
+            self._stretch = None  # moved (a seek, a chapter, another episode): a stretcher starts afresh
+        if self._stretch is not None and abs(self.speed - 1.0) <= 1e-3 and self._stretch.in_step:
+            self.sample, self._stretch = self._stretch.next_unread, None  # at its pace again: the recording itself
+        if abs(self.speed - 1.0) > 1e-3 or self._stretch is not None:
             return self._stretched(step)
         start, end = self.sample, min(self.sample + step, len(audio.audio) // 2)
         chunk = AudioChunk(audio.audio[start * 2 : end * 2], audio.rate, int(1000 * start / audio.rate))
@@ -178,10 +181,8 @@ class RadioPlayer:
         """``step`` samples of the show played at ``speed``, from where it is (a seek, a pause or another
         episode starts the stretcher afresh; one that goes on from where it left off keeps its phase)."""
         audio = self.episode.audio
-        if self._stretch is None or self._stretch_at != (self.index, self.sample):
-            if self._float is None or self._float[0] != self.index:
-                self._float = (self.index, pcm_to_float(audio.audio))
-            self._stretch = TimeStretcher(self._float[1], audio.rate, self.sample)
+        if self._stretch is None:
+            self._stretch = TimeStretcher(np.frombuffer(audio.audio, "<i2"), audio.rate, self.sample)
         self._stretch.speed = min(MAX_SPEED, max(MIN_SPEED, self.speed))
         start = self.sample
         out = self._stretch.read(step)
