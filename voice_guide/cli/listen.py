@@ -221,13 +221,11 @@ FLAG_NAMES = {"rate_wpm": "--rate", "volume": "--volume", "trailing_silence_s": 
 """The flags that set these settings, to name in an error."""
 
 
-def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
-            extra_phrases: Sequence[str] = (), first: Callable[[GuideSettings], None] | None = None) -> Session:
-    """Settings (file, then flags), content, devices (first: a missing one fails fast), engines.
-    ``first`` checks the settings before anything slow is loaded (radio's episodes)."""
+def settings_for(args: argparse.Namespace, live: bool, file_mode: str = "continuous") -> GuideSettings:
+    """The settings file, then the flags (on a recording, ``file_mode`` unless --mode says otherwise)."""
     if args.no_speak and getattr(args, "output", None):
         raise ConfigError("--output keeps the spoken replies, and --no-speak makes none; drop one of them")
-    settings = load_settings(args.config).override(
+    return load_settings(args.config).override(
         FLAG_NAMES, mode=args.mode or (None if live else file_mode), engine=args.engine, model=args.model,
         wake_phrase=args.wake_phrase, barge_in=False if args.no_barge_in else None,
         earcons=False if args.no_earcons else None, brief=True if args.brief else None,
@@ -235,8 +233,13 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
         trailing_silence_s=args.trailing_silence,
         max_utterance_s=args.max_utterance, initial_silence_s=args.initial_silence, rate_wpm=args.rate,
         volume=args.volume, input_device=args.input_device, output_device=args.output_device)
-    if first is not None:
-        first(settings)
+
+
+def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
+            extra_phrases: Sequence[str] = (), settings: GuideSettings | None = None) -> Session:
+    """Settings (file, then flags; or ``settings`` already read), content, devices (first: a missing
+    one fails fast), engines."""
+    settings = settings or settings_for(args, live, file_mode)
     args.content = list(settings.content) + list(args.content or [])
     args.no_builtin = args.no_builtin or not settings.builtin_content
     library, matcher = load_content(args)

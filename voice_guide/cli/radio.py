@@ -9,12 +9,12 @@ from pathlib import Path
 
 from voice_guide.cli.common import print_json
 from voice_guide.cli.listen import (Hangups, add_voice_args, announce_devices, check_talk_button, hangups_taken,
-                                    keyboard, new_dialogue, prepare, pressed_at, seconds, talk_at, warn_unwoken)
+                                    keyboard, new_dialogue, prepare, pressed_at, seconds, settings_for, talk_at,
+                                    warn_unwoken)
 from voice_guide.errors import ConfigError
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
-from voice_guide.settings import GuideSettings
 
 EXAMPLES = """\
 examples:
@@ -48,22 +48,15 @@ def run_radio(args: argparse.Namespace) -> int:
 
 def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
     talk_at(args, live)
-    players: list[RadioPlayer] = []
-
-    def episodes_folder(settings: GuideSettings) -> str:
-        return str(settings.episodes if args.episodes is None else args.episodes)
-
-    def first(settings: GuideSettings) -> None:
-        """The mode and the episodes, checked before the content, devices and recognizer load."""
-        if Mode(settings.mode) is Mode.CONTINUOUS:
-            raise ConfigError("radio mode needs push_to_talk or wake mode (continuous listening would never let the show play)")
-        players.append(RadioPlayer(load_episodes(episodes_folder(settings), args.playlist or settings.playlist)))
-
-    session = prepare(args, live, file_mode="wake", extra_phrases=radio_phrases(), first=first)
-    settings, player = session.settings, players[0]
+    settings = settings_for(args, live, file_mode="wake")  # the mode and episodes first: before anything slow loads
+    if Mode(settings.mode) is Mode.CONTINUOUS:
+        raise ConfigError("radio mode needs push_to_talk or wake mode (continuous listening would never let the show play)")
+    given = settings.episodes if args.episodes is None else args.episodes  # "" is refused, not taken as "."
+    player = RadioPlayer(load_episodes(given, args.playlist or settings.playlist))
+    folder = Path(given)
+    session = prepare(args, live, extra_phrases=radio_phrases(), settings=settings)
     try:
         check_talk_button(live, settings)
-        folder = Path(episodes_folder(settings))
         dialogue = new_dialogue(session, args, RadioDialogue, player=player)
         print(f"voice-guide: radio: {len(player.episodes)} episode(s) from {folder}", file=sys.stderr)
 
