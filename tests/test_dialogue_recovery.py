@@ -134,6 +134,19 @@ def test_the_next_visitor_hears_the_greeting_and_disclaimer(dialogue: Dialogue, 
     assert library.primary.disclaimer not in dialogue.handle(Heard("where does breast cancer spread")).text
 
 
+def test_the_first_visitor_after_a_kiosk_starts_hears_the_greeting_and_disclaimer(dialogue: Dialogue, library: Library) -> None:
+    """The greeting at start-up goes to an empty waiting room; the first visitor, who pressed the
+    button a few minutes later, never heard the disclaimer (only visitors after a reset did). A whole
+    idle spell with nobody using the guide now makes the next press greet; a press within it does not."""
+    dialogue.handle(Start())
+    assert library.primary.disclaimer not in dialogue.handle(ListenStarted()).text  # someone there at start
+    dialogue.reset()
+    dialogue.handle(Start())
+    for _ in range(61):
+        assert dialogue.handle(Idle(1.0)).kind == "idle"  # nothing said to the empty room
+    assert library.primary.disclaimer in dialogue.handle(ListenStarted()).text
+
+
 def test_a_next_visitor_who_asks_straight_away_hears_the_disclaimer_first(dialogue: Dialogue, library: Library) -> None:
     dialogue.handle(Start())
     dialogue.reset()

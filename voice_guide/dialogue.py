@@ -893,6 +893,7 @@ class Dialogue:
         if self.mem.idle_seconds >= self.idle_timeout_s:
             if not self._in_use():
                 self.mem.idle_seconds = 0.0  # nothing to forget: stay quiet (a kiosk idles for hours)
+                self.mem.greeted = False  # a greeting went to an empty room (a kiosk's start): the next visitor hears it
                 return Turn("idle", ())
             self.reset()
             return Turn("reset", (ResetSession(), SetVoice(self.rate_wpm, self.volume), Say(self._p("idle_reset"))))

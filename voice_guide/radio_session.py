@@ -145,6 +145,7 @@ class RadioDialogue(Dialogue):
             self.rate_wpm, self.volume = rate, volume
             return Turn("reset", (ResetSession(), SetVoice(rate, volume)))
         self.mem.idle_seconds = 0.0
+        self.mem.greeted = False  # the next visitor hears the greeting and the disclaimer
         if self.settings.keep_voice or (rate, volume) == (self.speech.rate_wpm, self.start_volume):
             return Turn("idle", ())
         self.rate_wpm, self.volume = self.speech.rate_wpm, self.start_volume
