@@ -134,6 +134,35 @@ def test_push_to_talk_ignores_speech_until_the_talk_key(library: Library, matche
     assert len(recognizer.heard_ms) == 1  # the first utterance was never given to the recognizer
 
 
+@pytest.mark.parametrize("mode", [Mode.PUSH_TO_TALK, Mode.WAKE])
+def test_an_invitation_is_answered_without_a_new_press_or_wake_phrase(library: Library, matcher: Matcher, mode: Mode) -> None:
+    """"There is more. Say more to continue." and then "more" was passed over in push-to-talk and
+    wake modes: listening had closed after the answer. A reply window stays open for the
+    initial-silence time; silence then closes it with no reprompt, and later speech is passed over."""
+    keys: queue.Queue[str] = queue.Queue()
+    first = ("hey guide " if mode is Mode.WAKE else "") + Q
+    audio = chunked(quiet(500), tone(1200), quiet(1500), tone(600), quiet(12_000), tone(800), quiet(1500))
+    source = ListSource(audio, on_chunk=lambda n: keys.put("space") if n == 1 and mode is Mode.PUSH_TO_TALK else None)
+    loop, recognizer, _ = make_loop(library, matcher, [first, "more", "where does it spread"], mode=mode, keys=keys,
+                                    endpoint=EndpointSettings(initial_silence_ms=8000))
+    spoken: list[str] = []
+    loop.speaker.on_sentence = spoken.append
+    results = loop.run(source)
+    assert [(r.turn.section, r.turn.command) for r in results] == [("what-is-mbc", None), ("what-is-mbc", "more")]
+    assert not any("did not hear" in s for s in spoken) and not loop.listening
+
+
+def test_a_spoken_yes_to_the_idle_warning_keeps_the_place_in_push_to_talk(library: Library, matcher: Matcher) -> None:
+    """"Are you still there?" then "yes" was passed over (no press): the visitor lost their place."""
+    keys: queue.Queue[str] = queue.Queue()
+    source = ListSource(chunked(quiet(500), tone(1200), quiet(43_000), tone(500), quiet(30_000)),
+                        on_chunk=lambda n: keys.put("space") if n == 1 else None)
+    loop, _, _ = make_loop(library, matcher, ["where does breast cancer spread", "yes"], mode=Mode.PUSH_TO_TALK, keys=keys)
+    results = loop.run(source)
+    assert [r.turn.command for r in results] == [None, "here"]
+    assert loop.dialogue.mem.history  # the place kept: no reset
+
+
 def test_push_to_talk_reprompts_then_stops_listening_after_the_third_silence_as_it_says(library: Library, matcher: Matcher) -> None:
     keys: queue.Queue[str] = queue.Queue()
     keys.put("space")
@@ -150,7 +179,7 @@ def test_push_to_talk_reprompts_then_stops_listening_after_the_third_silence_as_
 
 def test_wake_phrase_opens_listening_and_can_carry_the_question(library: Library, matcher: Matcher) -> None:
     loop, _, _ = make_loop(library, matcher, [Q, "hey guide " + Q, "the guide", "where does it spread", "hello " + Q],
-                           mode=Mode.WAKE)
+                           mode=Mode.WAKE, reply_window=False)  # the wake phrase alone (reply window: below)
     results = loop.run(ListSource(speech(1200, 1500, 600, 1200, 1500)))
     assert [r.turn.section for r in results] == ["what-is-mbc", "common-sites"]
 

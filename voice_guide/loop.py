@@ -61,6 +61,10 @@ class LoopSettings:
     """Only a short utterance can be a barge-in: the guide's own voice through the mic runs longer."""
     wake_phrase: str = "hey guide"
     greet: bool = True
+    reply_window: bool = True
+    """Push-to-talk and wake modes: after a reply that invites an answer ("There is more", a related
+    topic offered, "Are you still there?"), keep listening without a new press or wake phrase until the
+    initial-silence time passes; silence then closes quietly, with no reprompt."""
     idle_tick_ms: int = 1000
     endpoint: EndpointSettings = field(default_factory=EndpointSettings)
     barge_in_endpoint: EndpointSettings = field(
@@ -174,6 +178,8 @@ class Loop:
         self._input: Iterator[AudioChunk] = iter(())
         self._speaking = False
         self._open = self.settings.mode is Mode.CONTINUOUS
+        self._window = False
+        """Listening is open only for a reply to an invitation (see ``LoopSettings.reply_window``)."""
         self._phrases: tuple[str, ...] | None = None
         self._ended = False
         self._idle_ms = 0.0
@@ -265,6 +271,9 @@ class Loop:
             if listening:
                 self._utterance()
             self._arm()
+        elif step.event is EndpointEvent.NO_INPUT and self._open and self._window:
+            self._open = self._window = False  # the invitation was not taken up: no reprompt
+            self._arm()
         elif step.event is EndpointEvent.NO_INPUT and self._open:
             turn = self.dialogue.handle(NoInput())
             self._perform(turn)
@@ -288,7 +297,7 @@ class Loop:
             # An emergency or a crisis said without the wake phrase is answered all the same: the
             # safety message comes first, whoever the words were for.
             if rest is not None:
-                self._open = True
+                self._open, self._window = True, False
                 if not rest:
                     self._perform(self.dialogue.handle(ListenStarted()))
                     return
@@ -325,7 +334,10 @@ class Loop:
     def _keeps_listening(self, turn: Turn) -> bool:
         asks = (turn.kind in ("clarify", "no_input", "no_match") or self.dialogue.state is State.CLARIFYING
                 or self.dialogue.mem.confirm_end)  # "Do you want to end?" waits for its yes or no
-        return asks and any(isinstance(a, Listen) for a in turn.actions)
+        mem = self.dialogue.mem
+        self._window = (not asks and self.settings.reply_window and turn.kind != "safety"
+                        and (mem.invited_more or mem.offer is not None))
+        return (asks or self._window) and any(isinstance(a, Listen) for a in turn.actions)
 
     def _flush(self) -> None:
         """The input ended: an utterance still being spoken is handled as if it had ended."""
@@ -341,8 +353,13 @@ class Loop:
             turn = self.dialogue.handle(Idle(seconds))
             if turn.actions:
                 self._perform(turn)
-                if turn.kind == "reset" and self.settings.mode is not Mode.CONTINUOUS:
-                    self._open = False
+                if self.settings.mode is Mode.CONTINUOUS:
+                    return
+                if turn.kind == "reset":
+                    self._open = self._window = False
+                elif turn.kind == "idle_warning" and self.settings.reply_window and not self._open:
+                    self._open = self._window = True  # "Are you still there?": a spoken yes keeps the place
+                    self._arm()
 
     # -- keys -----------------------------------------------------------------------------------
     def _poll_keys(self) -> None:
@@ -369,7 +386,7 @@ class Loop:
 
     def _key(self, key: str) -> None:
         if key in TALK_KEYS:
-            self._open = True
+            self._open, self._window = True, False
             self._perform(self.dialogue.handle(ListenStarted()))
             self._arm()
             return

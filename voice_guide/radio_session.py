@@ -10,7 +10,7 @@ before the point where the visitor started speaking.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any, Callable, Iterable, Iterator
 
@@ -204,6 +204,8 @@ class RadioSession:
 
     def __init__(self, loop: Loop, player: RadioPlayer, sink: AudioSink, resume_back_s: float = 3.0,
                  on_event: Callable[[RadioEvent], None] | None = None) -> None:
+        # No reply window after an answer: the show comes back at once ("hey guide, more" reads on).
+        loop.settings = replace(loop.settings, reply_window=False)
         self.loop = loop
         self.on_event = on_event
         self.player = player

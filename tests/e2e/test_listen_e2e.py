@@ -63,12 +63,20 @@ def test_a_spoken_faster_is_remembered_for_the_next_run(wav: Any, tmp_path: Path
 
 
 def test_push_to_talk_from_a_file_hears_only_after_the_press(wav: Any) -> None:
-    audio = str(wav(["what is metastatic breast cancer", "where does breast cancer spread"]))
+    audio = str(wav(["louder please", "what is metastatic breast cancer"]))  # a reply that asks nothing back
     refused = run_cli("listen", "--input", audio, "--mode", "push_to_talk", "--no-speak", "--json")
     assert refused.returncode != 0 and b"--talk-at" in refused.stderr and len(refused.stderr.splitlines()) == 1
     results = json_lines(run_cli("listen", "--input", audio, "--talk-at", "0", "--no-speak", "--json",
                                  "--engine", "pocketsphinx"))
-    assert [r["section"] for r in results] == ["what-is-mbc"]  # one press, one question
+    assert [r["command"] for r in results] == ["louder"]  # one press, one utterance
+
+
+def test_push_to_talk_hears_the_reply_its_answer_asked_for(wav: Any) -> None:
+    """"There is more. Say more to continue." and then "more": heard without a second press."""
+    audio = str(wav(["what is metastatic breast cancer", "more"]))
+    results = json_lines(run_cli("listen", "--input", audio, "--talk-at", "0", "--no-speak", "--json",
+                                 "--engine", "pocketsphinx"))
+    assert [(r["section"], r["command"]) for r in results] == [("what-is-mbc", None), ("what-is-mbc", "more")]
 
 
 def test_out_of_scope_speech_is_not_given_a_section(wav: Any) -> None:
