@@ -339,3 +339,64 @@ def test_a_warning_reads_as_the_guides_other_messages(tmp_path: Path) -> None:
     warning = next(line for line in listen().splitlines() if "VOICE_GUIDE_VOSK_MODEL" in line)
     assert warning.startswith("voice-guide: $VOICE_GUIDE_VOSK_MODEL=") and "WARNING" not in warning
     assert "voice-guide: WARNING: voice_guide.engines.registry: $VOICE_GUIDE_VOSK_MODEL" in listen("--debug")
+
+
+CLINIC_PACK = """\
+pack:
+  id: clinic-info
+  title: Our clinic
+  attribution: From a clinic's visitor sheet.
+  language: en
+  disclaimer: This guide shares general information about our clinic. It is not medical advice.
+  fallback: I'm sorry, I don't know that. Please ask at the front desk.
+  safety:
+    emergency: Please call 911 now, or tell the front desk.
+    crisis: Please call or text 988 now. If you are in danger, call 911.
+sections:
+  - id: parking
+    title: Parking at the clinic
+    answer: [Parking is free in the garage on Elm Street.]
+    source: Parking is free in the garage on Elm Street.
+    edits: []
+    examples: [where can i park, is parking free, where is the parking garage, do i need to pay for parking,
+      where do i leave my car, is there a car park, how much is parking, can i park in the garage]
+    keywords: [parking, park, garage, car]
+    related: []
+  - id: chemo-room
+    title: The infusion room
+    answer: [The infusion room is on the second floor. Chemotherapy visits usually take a few hours.]
+    source: The infusion room is on the second floor. Chemotherapy visits usually take a few hours.
+    edits: []
+    examples: [where is the infusion room, where do i get chemo, how long does chemotherapy take, which floor is chemo on,
+      how long will my infusion take, where do i go for my infusion, where is the chemo room, which floor is the infusion room on]
+    keywords: [infusion, chemo, chemotherapy, infusion room]
+    related: [parking]
+"""
+
+
+def test_a_clinic_packs_own_examples_are_not_declined_by_the_built_in_packs_not_covered(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"How long does chemotherapy take", an example of the clinic's own section, got the built-in
+    fallback: the built-in pack's not_covered "how long" (its prognosis questions) declined it, and
+    'content check' said ok. The built-in pack's own 'how long do I have' is still declined."""
+    pack = tmp_path / "clinic.yaml"
+    pack.write_text(CLINIC_PACK, encoding="utf-8")
+    assert main(["ask", "--json", "--no-speak", "--content", str(pack), "how long does chemotherapy take"]) == 0
+    assert json.loads(capsys.readouterr().out)["section"] == "chemo-room"
+    assert main(["ask", "--json", "--no-speak", "--content", str(pack), "how long do i have to live"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "out_of_scope"
+    assert main(["content", "check", str(pack)]) == 0
+    capsys.readouterr()
+
+
+def test_content_check_asks_every_example_and_names_those_that_go_astray(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    pack = tmp_path / "clinic.yaml"
+    pack.write_text(CLINIC_PACK.replace("which floor is the infusion room on]", "i can not breathe in the infusion room]"),
+                    encoding="utf-8")
+    assert main(["content", "check", str(pack)]) == 1
+    out = capsys.readouterr().out
+    assert f"astray: {pack}: section 'chemo-room': \"i can not breathe in the infusion room\" gets" in out
+    assert main(["content", "check", "--json", str(pack)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert not report["ok"] and [a["example"] for a in report["examples_astray"]] == ["i can not breathe in the infusion room"]

@@ -139,14 +139,16 @@ class Matcher:
         """Stems of the words the safety triggers spell: unknown, they count ``safety_word_weight`` as much."""
         self.safety_prefixes = tuple(sorted(w.rstrip("*") for w in spelled if w.endswith("*")))
         """... and the beginnings they spell as stems ("wheez*": wheezing, wheezes)."""
-        self._sections = [self._index(s, examples, answer) for s, examples, answer in raw]
+        asked = _asked_in_examples(library, self.not_covered.phrases)
+        self._sections = [self._index(s, examples, answer, asked.get(s.id, frozenset())) for s, examples, answer in raw]
 
-    def _index(self, section: Section, examples: list[set[str]], answer: set[str]) -> _SectionIndex:
+    def _index(self, section: Section, examples: list[set[str]], answer: set[str],
+               asked: frozenset[str] = frozenset()) -> _SectionIndex:
         vectors = [self._weights(e) for e in examples]
         summed: Counter[str] = Counter()
         for v in vectors:
             summed.update(v)
-        claims = frozenset(clean(k) for k in section.keywords)
+        claims = frozenset(clean(k) for k in section.keywords) | asked
         anchors = set()
         for keyword in claims - set(self.not_covered.phrases):
             tokens = self.vocab.tokens(keyword)
@@ -360,3 +362,20 @@ class Matcher:
 
     def key_bindings(self) -> dict[str, tuple[str, ...]]:
         return {name: spec.keys for name, spec in self.commands.items()}
+
+
+def _asked_in_examples(library: Library, phrases: Sequence[str]) -> dict[str, frozenset[str]]:
+    """For each section, the not-covered phrases of *other* packs that its own example questions use:
+    the section claims them, so the built-in pack's "how long" (its prognosis questions) does not
+    decline a clinic pack's "how long does chemotherapy take". A pack's own not-covered phrases stay
+    its own to decline."""
+    out: dict[str, frozenset[str]] = {}
+    for pack in library.packs:
+        own = {clean(p) for p in pack.not_covered}
+        foreign = [p for p in phrases if p not in own]
+        for section in pack.sections:
+            said = [f" {clean(e)} " for e in section.examples]
+            found = frozenset(p for p in foreign if any(f" {p} " in e for e in said))
+            if found:
+                out[section.id] = found
+    return out

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from voice_guide.cli.common import add_content_args, load_content, print_json, usage
-from voice_guide.content import build_library, builtin_pack_paths, load_pack, pack_paths
+from voice_guide.content import Library, Pack, build_library, builtin_pack_paths, load_pack, pack_paths
 from voice_guide.commands import load_commands
 from voice_guide.evaluation import check_targets, confusion_pairs, evaluate, load_cases
+from voice_guide.matcher import Kind, Matcher
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -16,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     check = content_sub.add_parser(
         "check", help="validate content packs",
         description="Validate a content pack file or a folder of packs (default: the built-in packs). "
-        "Errors are reported as file:line: message.",
+        "Errors are reported as file:line: message. Then every example question is asked as a visitor "
+        "would, beside the built-in pack: one that does not reach its own section (another section, "
+        "a clarification that does not name it, a fallback) is listed with the reason, and the check fails (exit 1).",
     )
     check.add_argument("path", nargs="?", help="a pack file or a folder of *.yaml packs")
     check.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -44,13 +47,38 @@ def run_check(args: argparse.Namespace) -> int:
         packs = [load_pack(p) for p in builtin_pack_paths() if p.resolve() not in {q.resolve() for q in paths}] + packs
     library = build_library(packs)
     checked = [p for p in library.packs if any(p.path == str(q) for q in paths)]
+    astray = _examples_astray(library, checked)
     if args.json:
-        print_json({"ok": True, "packs": [{"id": p.id, "path": p.path, "sections": len(p.sections)} for p in checked]})
+        print_json({"ok": not astray, "packs": [{"id": p.id, "path": p.path, "sections": len(p.sections)} for p in checked],
+                    "examples_astray": astray})
     else:
         for p in checked:
             print(f"ok: {p.path}: pack '{p.id}', {len(p.sections)} sections, "
                   f"{sum(len(s.examples) for s in p.sections)} example questions")
-    return 0
+        for a in astray:
+            print(f"astray: {a['path']}: section '{a['section']}': \"{a['example']}\" gets {a['got']} ({a['reason']})")
+        if astray:
+            print(f"{len(astray)} example question(s) do not reach their own section: reword them, add keywords or "
+                  "examples, or see which pack's not_covered or section takes them")
+    return 1 if astray else 0
+
+
+def _examples_astray(library: Library, packs: list[Pack]) -> list[dict[str, str]]:
+    """Every example question of ``packs`` asked as a visitor would: those that do not reach their own section."""
+    matcher = Matcher(library)
+    astray = []
+    for pack in packs:
+        for section in pack.sections:
+            for example in section.examples:
+                match = matcher.match(example)
+                offered = match.choices or ((match.section,) if match.section else ())
+                if match.kind in (Kind.ANSWER, Kind.CLARIFY) and section.id in offered:
+                    continue  # answered, or asked back about ("Did you mean ...?") with its own section named
+                got = (f"section '{match.section}'" if match.kind is Kind.ANSWER else
+                       f"the {match.command} command" if match.kind is Kind.COMMAND else match.kind.value.replace("_", " "))
+                astray.append({"path": pack.path, "section": section.id, "example": example, "got": got,
+                               "reason": match.reason})
+    return astray
 
 
 def run_eval(args: argparse.Namespace) -> int:
