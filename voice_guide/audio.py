@@ -265,6 +265,16 @@ def read_wav(source: str | Path | _Readable, rate: int = RATE, max_seconds: floa
         raise AudioFormatError(f"{name}: cannot read ({exc.strerror})") from exc
 
 
+def wav_rate(path: str | Path) -> int | None:
+    """The sample rate a WAV file was recorded at, or None if its header cannot be read."""
+    try:
+        with open(path, "rb") as stream:
+            fmt, _ = _read_wav_header(stream, MAX_WAV_SECONDS)
+        return fmt.rate
+    except (OSError, AudioFormatError):
+        return None
+
+
 def wav_bytes(clip: Clip) -> bytes:
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as wav:
