@@ -85,6 +85,32 @@ def test_without_a_terminal_there_are_no_captions_to_log(matcher: Matcher, monke
     assert make_captions(matcher, GuideSettings()) is None
 
 
+def test_a_kiosk_console_shows_the_captions_and_the_journal_gets_only_the_operators_lines(
+        matcher: Matcher, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The unit sent everything to the console: a failed reload or a missing microphone showed over
+    the captions and never reached the journal. Captions now go to the terminal the keys come from,
+    so standard error can be the journal, with no visitor's words in it."""
+    import os
+    import select
+
+    from voice_guide.cli.listen import make_captions
+    from voice_guide.settings import GuideSettings
+
+    leader, follower = os.openpty()
+    journal = io.StringIO()
+    with os.fdopen(follower, "r") as console:
+        monkeypatch.setattr("sys.stdin", console)
+        monkeypatch.setattr("sys.stderr", journal)
+        captions = make_captions(matcher, GuideSettings())
+        assert captions is not None
+        captions.caption("you", "i feel like ending it all")
+        shown = ""
+        while select.select([leader], [], [], 1.0)[0] and "ending it all" not in shown:
+            shown += os.read(leader, 65536).decode(errors="replace")
+    os.close(leader)
+    assert "ending it all" in shown and journal.getvalue() == ""
+
+
 def test_a_talk_time_after_the_recording_is_named(capsys: pytest.CaptureFixture[str]) -> None:
     import queue
 

@@ -305,3 +305,46 @@ def test_a_failed_reload_is_one_line_from_the_caller_not_a_log_line_too(tmp_path
         kept, error = reload_library(library, [str(pack)])
     assert kept is library and error and "broken.yaml" in error
     assert not caplog.records
+
+
+def test_a_reload_reads_the_settings_files_content_list_again(
+        library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pack added under 'content:' in the settings file, then 'systemctl reload': the file was not
+    read again, and 'content reloaded (10 sections)' said nothing was wrong. A broken settings file
+    keeps the last good packs."""
+    import os
+    import signal
+    from types import SimpleNamespace
+
+    from tests.test_content import VALID
+    from voice_guide.cli import listen
+    from voice_guide.errors import ConfigError
+    from voice_guide.settings import GuideSettings
+
+    pack = tmp_path / "extra.yaml"
+    pack.write_text(VALID, encoding="utf-8")
+    loop, _, _ = live_loop(library, [], RecordingSink())
+    monkeypatch.setattr(listen, "make_recognizer", lambda *a, **k: ScriptedRecognizer([]))
+    session = SimpleNamespace(settings=GuideSettings(), extra_phrases=(), recognizer=loop.recognizer)
+    files = [GuideSettings(content=(str(pack),)), ConfigError("kiosk.yaml:3: content: 'gone' does not exist")]
+
+    def settings_file() -> GuideSettings:
+        now = files.pop(0)
+        if isinstance(now, Exception):
+            raise now
+        return now
+
+    def mic() -> Iterator[AudioChunk]:
+        yield from chunked(quiet(300))
+        os.kill(os.getpid(), signal.SIGHUP)
+        yield from chunked(quiet(300))
+        os.kill(os.getpid(), signal.SIGHUP)
+        yield from chunked(quiet(300))
+
+    with listen.hangups_taken(True) as hangups:
+        hangups.reload_with(loop, session, [], settings_file=settings_file)  # type: ignore[arg-type]
+        loop.run(mic())
+    assert loop.dialogue.library.has_section("alpha") and files == []
+    err = capsys.readouterr().err
+    assert "content reloaded (12 sections)" in err
+    assert "content not reloaded, keeping the last good packs: kiosk.yaml:3: content: 'gone' does not exist" in err

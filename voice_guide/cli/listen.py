@@ -6,12 +6,13 @@ import argparse
 import contextlib
 import logging
 import math
+import os
 import queue
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
 from voice_guide.audio import RATE, AudioChunk, piped_audio, read_wav, wav_rate
 from voice_guide.cli.common import add_content_args, load_content, print_json
@@ -246,7 +247,8 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     """Settings (file, then flags; or ``settings`` already read), content, devices (first: a missing
     one fails fast), engines."""
     settings = settings or settings_for(args, live, file_mode)
-    args.content = list(settings.content) + list(args.content or [])
+    args.content_flags, args.no_builtin_flag = list(args.content or []), args.no_builtin  # a reload reads the file again
+    args.content = list(settings.content) + args.content_flags
     args.no_builtin = args.no_builtin or not settings.builtin_content
     library, matcher = load_content(args)
     source = _source(args, settings.input_device)
@@ -284,11 +286,24 @@ def make_captions(matcher: Matcher, settings: GuideSettings) -> Any:
     from voice_guide.keys import keys_help
 
     states = caption_states(settings.mode, settings.wake_phrase, settings.barge_in)
-    if sys.stderr.isatty():
-        from rich.console import Console
+    screen = caption_screen()
+    if screen is None:
+        return None  # no screen: a log (a service's journal) must not learn what a visitor asked, or was told
+    from rich.console import Console
 
-        return RichCaptions(Console(stderr=True), keys_hint=keys_help(matcher.key_bindings()), states=states)
-    return None  # no screen: a log (a service's journal) must not learn what a visitor asked, or was told
+    return RichCaptions(Console(file=screen), keys_hint=keys_help(matcher.key_bindings()), states=states)
+
+
+def caption_screen() -> TextIO | None:
+    """Where captions go: the terminal the keys come from (a kiosk's console, whose standard output
+    and error go to the journal, so the operator's lines are logged and a visitor's words are not),
+    else standard error when that is a terminal; None without a terminal."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return open(os.ttyname(sys.stdin.fileno()), "w", encoding="utf-8", buffering=1)
+        except (OSError, ValueError):
+            pass
+    return sys.stderr if sys.stderr.isatty() else None
 
 
 def announce_devices(session: Session, loop: Loop) -> None:
@@ -353,14 +368,25 @@ class Hangups:
         else:
             self._task()
 
-    def reload_with(self, loop: Loop, session: Session, extra: Sequence[str], builtin: bool = True) -> None:
+    def reload_with(self, loop: Loop, session: Session, extra: Sequence[str], builtin: bool = True,
+                    settings_file: Callable[[], GuideSettings] | None = None) -> None:
         """From now on a SIGHUP reloads the packs between turns (never mid-sentence or mid-question),
         with a recognizer built for them on the engine in use (after a fallback, the one that works);
         a broken pack keeps the last good ones running. The replaced recognizer is let go, not kept
-        beside the new. A SIGHUP that came earlier is carried out now."""
+        beside the new. A SIGHUP that came earlier is carried out now. ``extra``: the packs the flags
+        named; ``settings_file`` reads the settings file again, whose ``content`` and
+        ``builtin_content`` then count too (a pack added there is loaded; other settings wait for a restart)."""
 
         def reload() -> None:
-            library, error = reload_library(loop.dialogue.library, extra, builtin)
+            packs, keep_builtin = list(extra), builtin
+            if settings_file is not None:
+                try:
+                    fresh = settings_file()
+                except VoiceGuideError as exc:
+                    print(f"voice-guide: content not reloaded, keeping the last good packs: {exc}", file=sys.stderr)
+                    return
+                packs, keep_builtin = [*fresh.content, *packs], builtin and fresh.builtin_content
+            library, error = reload_library(loop.dialogue.library, packs, keep_builtin)
             if error is None:
                 try:
                     recognizer = make_recognizer(session.settings, library, session.extra_phrases,
@@ -441,7 +467,8 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice)
             announce_devices(session, loop)
-            hangups.reload_with(loop, session, args.content, not args.no_builtin)
+            hangups.reload_with(loop, session, args.content_flags, not args.no_builtin_flag,
+                                settings_file=lambda: load_settings(args.config))
             loop.run(source)
     finally:
         session.close()

@@ -15,6 +15,7 @@ from voice_guide.errors import ConfigError
 from voice_guide.loop import Loop, Mode, Utterance
 from voice_guide.radio import load_episodes, RadioPlayer
 from voice_guide.radio_session import RadioDialogue, RadioEvent, RadioSession, radio_phrases
+from voice_guide.settings import load_settings
 
 EXAMPLES = """\
 examples:
@@ -86,7 +87,8 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                     print_json({"radio": e.what, "at_s": round(e.at_ms / 1000, 2), "episode": e.episode,
                                 "position_s": e.position_s})
 
-            hangups.reload_with(loop, session, args.content, not args.no_builtin)  # the show plays on, answers from the edited packs
+            hangups.reload_with(loop, session, args.content_flags, not args.no_builtin_flag,  # the show plays on
+                                settings_file=lambda: load_settings(args.config))
             RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
     finally:
         session.close()
