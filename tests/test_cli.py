@@ -412,3 +412,18 @@ def test_a_recording_below_16_khz_is_warned_about(tmp_path: Path, rate: int, war
     proc = run(["listen", "--input", str(tmp_path / "in.wav"), "--no-speak", "--engine", "pocketsphinx"])
     assert proc.returncode == 0
     assert (f"was recorded at {rate} Hz (telephone quality)" in proc.stderr) == warned
+
+
+def test_doctor_live_fails_without_a_microphone_or_speaker(monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A kiosk with neither passed 'doctor' (exit 0), the README's post-install check."""
+    import voice_guide.cli.doctor as doctor
+
+    def none(kind: str, device: str | None) -> str:
+        raise OSError(f"no {kind} device")
+
+    monkeypatch.setattr(doctor, "_devices", none)
+    assert main(["doctor", "--json"]) == 0  # a machine that works from files
+    assert main(["doctor", "--json", "--live"]) == 1
+    found = {c["check"]: c for c in json.loads(capsys.readouterr().out.splitlines()[-1])}
+    assert found["microphone"]["needed"] and not found["microphone"]["ok"] and found["speaker"]["needed"]

@@ -33,6 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                             "and their models; says what works and what to install.")
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     doctor.add_argument("--config", metavar="FILE", help="settings file to check (else $VOICE_GUIDE_CONFIG, if set)")
+    doctor.add_argument("--live", action="store_true",
+                        help="check as for a live guide or kiosk: a missing microphone or speaker fails (exit 1)")
     doctor.set_defaults(handler=run_doctor)
 
 
@@ -119,7 +121,7 @@ def _episodes(settings: "GuideSettings") -> str:
     return f"{len(episodes)} episode(s) in {settings.episodes}"
 
 
-def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
+def checks(config: str | None = None, live: bool = False) -> tuple["GuideSettings", list[Check]]:
     """The settings the rest was checked with (the defaults if the file is broken), and the checks."""
     from voice_guide.content import load_library
     from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
@@ -136,9 +138,9 @@ def checks(config: str | None = None) -> tuple["GuideSettings", list[Check]]:
     return settings, [
         first,
         _try("microphone", lambda: _devices("input", settings.input_device),
-             "plug in a microphone, or use 'listen --input FILE.wav'", needed=settings.input_device is not None),
+             "plug in a microphone, or use 'listen --input FILE.wav'", needed=live or settings.input_device is not None),
         _try("speaker", lambda: _devices("output", settings.output_device),
-             "plug in a speaker or headset, or use '--output FILE.wav'", needed=settings.output_device is not None),
+             "plug in a speaker or headset, or use '--output FILE.wav'", needed=live or settings.output_device is not None),
         _try("espeak-ng", _espeak, "sudo apt-get install espeak-ng"),
         _try("text-to-speech", _tts, "sudo apt-get install espeak-ng; pip install pyttsx3"),
         _try("pocketsphinx", _pocketsphinx, "pip install pocketsphinx"),
@@ -169,7 +171,7 @@ def recognizer_used(results: list[Check], settings: "GuideSettings") -> str:
 
 
 def run_doctor(args: argparse.Namespace) -> int:
-    settings, results = checks(args.config)
+    settings, results = checks(args.config, args.live)
     if args.json:
         print_json([{"check": c.name, "ok": c.ok, "detail": c.detail, "needed": c.needed} for c in results])
     else:
