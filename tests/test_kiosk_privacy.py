@@ -48,6 +48,18 @@ def test_the_reset_clears_the_screen_before_the_next_person(library: Library, ma
     assert after and all("988" not in text and who != "you" for who, text in after), after
 
 
+def test_a_crisis_said_aloud_is_not_put_up_on_the_shared_screen(library: Library, matcher: Matcher) -> None:
+    """The visitor's words stayed on the waiting room's screen in large type until the idle reset;
+    after a safety message only the guide's message is shown."""
+    captions = RecordingCaptions()
+    loop = Loop(Dialogue(library, matcher), ScriptedRecognizer(["i want to kill myself", "where does it spread"]),
+                FakeSynthesizer(), RecordingSink(), LoopSettings(greet=False), captions=captions)
+    loop.run(ListSource(chunked(quiet(500), tone(1500), quiet(1500), tone(1500), quiet(1500))))
+    said = [text for who, text in captions.lines if who == "you"]
+    assert said == ["where does it spread"]
+    assert any("988" in text for who, text in captions.lines if who == "guide")
+
+
 def test_rich_captions_clear_the_topic_and_lines() -> None:
     out = io.StringIO()
     captions = RichCaptions(Console(file=out, width=100, force_terminal=False, color_system=None))

@@ -304,7 +304,9 @@ class Loop:
                 text = rest
         turn = self.dialogue.handle(Heard(text, transcript.alternatives))
         matched = self.clock()
-        if self.captions is not None and text:
+        if self.captions is not None and text and turn.kind != "safety":
+            # An emergency or a crisis said aloud is not put up in large type on a shared screen; the
+            # guide's message is.
             self.captions.caption("you", _acted_on(text, turn))
         self._mark, self._first_audio, self._first_speech = end, None, None
         self._perform(turn)
