@@ -6,6 +6,7 @@ only as ``Idle(seconds)`` events whose length comes from audio, so tests are exa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
@@ -900,7 +901,7 @@ class Dialogue:
         if not self.mem.warned and self.mem.idle_seconds >= self.idle_timeout_s - self.idle_warning_s and self._in_use():
             self.mem.warned = True
             self.mem.confirm_end = self.mem.invited_more = False  # the question now is "are you still there?"
-            left = str(int(round(self.idle_timeout_s - self.mem.idle_seconds)))
+            left = str(math.ceil(self.idle_timeout_s - self.mem.idle_seconds - 1e-9))  # "in 20 seconds", not 19.4 rounded down
             return Turn("idle_warning", (Earcon("warning"), Say(self._p("idle_warning", seconds=left))))
         return Turn("idle", ())
 

@@ -152,7 +152,8 @@ class Loop:
                  settings: LoopSettings | None = None, earcons: Earcons | None = None,
                  keys: "queue.Queue[str] | None" = None, captions: Captions | None = None,
                  on_utterance: Callable[[Utterance], None] | None = None,
-                 clock: Callable[[], float] = time.perf_counter, voice_id: str | None = None) -> None:
+                 clock: Callable[[], float] = time.perf_counter, voice_id: str | None = None,
+                 on_idle: Callable[[Turn, float], None] | None = None) -> None:
         self.dialogue = dialogue
         self.recognizer = recognizer
         self.settings = settings or LoopSettings()
@@ -166,6 +167,8 @@ class Loop:
         self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self.captions = captions
         self.on_utterance = on_utterance
+        self.on_idle = on_idle
+        """Called with an idle warning or reset turn and the audio time (ms) it came at."""
         self.clock = clock
         self.voice = Voice(rate_wpm=dialogue.rate_wpm, volume=dialogue.volume, voice_id=voice_id)
         self.endpointer = Endpointer(self.settings.endpoint)
@@ -354,6 +357,8 @@ class Loop:
             seconds, self._idle_ms = self._idle_ms / 1000.0, 0.0
             turn = self.dialogue.handle(Idle(seconds))
             if turn.actions:
+                if self.on_idle is not None:
+                    self.on_idle(turn, self._audio_ms)
                 self._perform(turn)
                 if self.settings.mode is Mode.CONTINUOUS:
                     return

@@ -281,3 +281,18 @@ def test_the_demo_does_what_its_visitor_asks() -> None:
         ("goodbye for now", "command", "goodbye"),
     ]
     assert got[5]["text"] == got[4]["text"] and got[-1]["text"].startswith("Goodbye")
+
+
+def test_the_idle_warning_and_reset_are_in_the_json_log(tmp_path: Path) -> None:
+    """A kiosk's idle timing could not be checked from a recording: --json showed neither. The
+    warning also said "in 19 seconds" for a 20-second warning."""
+    from tests.e2e.conftest import espeak
+    from voice_guide.audio import RATE, Clip, write_wav
+
+    silence = bytes(2 * RATE * 70)
+    write_wav(tmp_path / "in.wav", Clip(bytes(RATE) + espeak("where does breast cancer spread").audio + silence, RATE))
+    lines = json_lines(run_cli("listen", "--input", str(tmp_path / "in.wav"), "--json", "--no-speak",
+                               "--engine", "pocketsphinx"))
+    idle = [line for line in lines if "idle" in line]
+    assert [line["idle"] for line in idle] == ["warning", "reset"]
+    assert "in 20 seconds" in idle[0]["text"] and 19 <= idle[1]["at_s"] - idle[0]["at_s"] <= 21

@@ -18,7 +18,7 @@ from voice_guide.audio import RATE, AudioChunk, piped_audio, read_wav, wav_rate
 from voice_guide.cli.common import add_content_args, load_content, print_json
 from voice_guide.cli.config import add_config_arg
 from voice_guide.config import DialogueSettings, SpeechSettings
-from voice_guide.dialogue import Dialogue
+from voice_guide.dialogue import Dialogue, Turn
 from voice_guide.earcons import EarconSettings, Earcons
 from voice_guide.endpoint import EndpointSettings
 from voice_guide.engines.registry import RecognizerRequest, choose_engine, create_recognizer
@@ -455,6 +455,11 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
         elif not live:
             print(f"you:   {result.transcript.text}\nguide: {result.turn.text}", flush=True)
 
+    def idle_event(turn: Turn, at_ms: float) -> None:
+        """The idle warning and the reset in the --json log, so a kiosk's timing can be checked from a recording."""
+        print_json({"idle": "warning" if turn.kind == "idle_warning" else turn.kind, "at_s": round(at_ms / 1000, 2),
+                    "text": turn.text})
+
     try:
         with keyboard(live) as live_keys:
             keys, source = live_keys, session.source
@@ -465,7 +470,7 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                 print("voice-guide: press Space to ask a question (S stops, Q quits the session)", file=sys.stderr)
             loop = Loop(dialogue, session.recognizer, session.synthesizer, session.sink, session.loop_settings,
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
-                        voice_id=args.voice)
+                        voice_id=args.voice, on_idle=idle_event if args.json else None)
             announce_devices(session, loop)
             hangups.reload_with(loop, session, args.content_flags, not args.no_builtin_flag,
                                 settings_file=lambda: load_settings(args.config))
