@@ -106,3 +106,12 @@ def test_a_flag_out_of_range_is_named_as_typed(flag: str, value: str, said: str)
     proc = subprocess.run([sys.executable, "-m", "voice_guide", "listen", flag, value, "--input", "nothing.wav", "--no-speak"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 3 and proc.stderr.startswith(f"voice-guide: error: {said}") and proc.stderr.count("\n") == 1
+
+
+def test_a_short_idle_time_is_named_where_the_file_set_it(tmp_path: Path) -> None:
+    """'idle_timeout_s: 10' alone was refused as 'idle_warning_s: must be shorter ...', a key the file
+    did not have."""
+    with pytest.raises(ContentError, match=r":1: idle_timeout_s: 10.0 must be longer than the idle warning \(20.0 s\)"):
+        load_settings(write(tmp_path, "idle_timeout_s: 10\n"))
+    with pytest.raises(ContentError, match=r":2: idle_warning_s: 40.0 must be shorter than idle_timeout_s \(30.0\)"):
+        load_settings(write(tmp_path, "idle_timeout_s: 30\nidle_warning_s: 40\n"))

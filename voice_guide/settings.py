@@ -115,7 +115,11 @@ def _check_values(s: GuideSettings, path: str, lines: LineDict | None, names: Ma
         if not low <= value <= high:
             fail(key, f"{value} is outside {low}-{high}")
     if s.idle_warning_s >= s.idle_timeout_s:
-        fail("idle_warning_s", "must be shorter than idle_timeout_s")
+        given = lines.key_lines if isinstance(lines, LineDict) else {}
+        if "idle_warning_s" in given or "idle_timeout_s" not in given:
+            fail("idle_warning_s", f"{s.idle_warning_s} must be shorter than idle_timeout_s ({s.idle_timeout_s})")
+        fail("idle_timeout_s", f"{s.idle_timeout_s} must be longer than the idle warning ({s.idle_warning_s} s); "
+                               "set idle_warning_s lower too")
     if s.volume > s.volume_cap:
         fail("volume", f"{s.volume} is above volume_cap {s.volume_cap} (the loudest allowed; raise volume_cap in the settings file)")
     if not any(ch.isalpha() for ch in s.wake_phrase):
