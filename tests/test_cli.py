@@ -427,3 +427,20 @@ def test_doctor_live_fails_without_a_microphone_or_speaker(monkeypatch: pytest.M
     assert main(["doctor", "--json", "--live"]) == 1
     found = {c["check"]: c for c in json.loads(capsys.readouterr().out.splitlines()[-1])}
     assert found["microphone"]["needed"] and not found["microphone"]["ok"] and found["speaker"]["needed"]
+
+
+def test_every_command_runs_on_the_content_the_settings_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """With $VOICE_GUIDE_CONFIG naming a clinic pack, doctor counted it, but 'ask' and 'topics' ran on
+    the built-in pack alone, and 'ask --config' was refused: a deployer testing with ask saw another guide."""
+    pack = tmp_path / "clinic.yaml"
+    pack.write_text(CLINIC_PACK, encoding="utf-8")
+    config = tmp_path / "kiosk.yaml"
+    config.write_text(f"content: [{pack}]\n", encoding="utf-8")
+    assert main(["ask", "--json", "--no-speak", "--config", str(config), "where can i park"]) == 0
+    assert json.loads(capsys.readouterr().out)["section"] == "parking"
+    monkeypatch.setenv("VOICE_GUIDE_CONFIG", str(config))
+    assert main(["topics", "--json"]) == 0
+    assert "parking" in {t["id"] for t in json.loads(capsys.readouterr().out)}
+    assert main(["ask", "--json", "--no-speak", "where can i park"]) == 0
+    assert json.loads(capsys.readouterr().out)["section"] == "parking"

@@ -13,11 +13,13 @@ from voice_guide.content import Library, load_library
 from voice_guide.dialogue import Dialogue, End, Heard, SetVoice, Turn
 from voice_guide.matcher import Matcher
 from voice_guide.protocols import AudioSink, Voice
+from voice_guide.settings import ENV_CONFIG, GuideSettings, load_settings
 
 _LOGGER = logging.getLogger(__name__)
 
 
-def add_content_args(parser: argparse.ArgumentParser) -> None:
+def add_content_args(parser: argparse.ArgumentParser, config: bool = True) -> None:
+    """--content and --no-builtin; and ``config``: --config, whose content packs count too."""
     parser.add_argument(
         "--content", action="append", default=[], metavar="DIR",
         help="add the content packs (*.yaml) in DIR, or one pack file; repeatable",
@@ -27,10 +29,19 @@ def add_content_args(parser: argparse.ArgumentParser) -> None:
         help="leave out the built-in pack: only the --content packs (the first gives the greeting, disclaimer, "
         "fallback and safety messages)",
     )
+    if config:
+        parser.add_argument("--config", metavar="FILE",
+                            help=f"settings file whose content packs (content, builtin_content) count too "
+                            f"(default ${ENV_CONFIG}), as for listen")
 
 
-def load_content(args: argparse.Namespace) -> tuple[Library, Matcher]:
-    library = load_library(args.content, builtin=not args.no_builtin)
+def load_content(args: argparse.Namespace, settings: GuideSettings | None = None) -> tuple[Library, Matcher]:
+    """The packs a command runs on, the same for every command: the settings file's ``content`` (--config,
+    else $VOICE_GUIDE_CONFIG), then --content; the built-in pack first unless --no-builtin or the file's
+    ``builtin_content: false``."""
+    if settings is None:
+        settings = load_settings(getattr(args, "config", None))
+    library = load_library([*settings.content, *args.content], builtin=not args.no_builtin and settings.builtin_content)
     return library, Matcher(library)
 
 

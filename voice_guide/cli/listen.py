@@ -98,7 +98,7 @@ def add_voice_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--greet", action=argparse.BooleanOptionalAction, default=None,
                    help="greet and give the disclaimer first (default: live yes, files no)")
     add_config_arg(p)
-    add_content_args(p)
+    add_content_args(p, config=False)
 
 
 class _SilentSynthesizer:
@@ -247,10 +247,7 @@ def prepare(args: argparse.Namespace, live: bool, file_mode: str = "continuous",
     """Settings (file, then flags; or ``settings`` already read), content, devices (first: a missing
     one fails fast), engines."""
     settings = settings or settings_for(args, live, file_mode)
-    args.content_flags, args.no_builtin_flag = list(args.content or []), args.no_builtin  # a reload reads the file again
-    args.content = list(settings.content) + args.content_flags
-    args.no_builtin = args.no_builtin or not settings.builtin_content
-    library, matcher = load_content(args)
+    library, matcher = load_content(args, settings)
     source = _source(args, settings.input_device)
     speaking = not args.no_speak
     sink: AudioSink = _sink(args, settings.output_device) if speaking else DiscardSink()
@@ -472,7 +469,7 @@ def _listen(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                         earcons=session.earcons, keys=keys, captions=session.captions, on_utterance=show,
                         voice_id=args.voice, on_idle=idle_event if args.json else None)
             announce_devices(session, loop)
-            hangups.reload_with(loop, session, args.content_flags, not args.no_builtin_flag,
+            hangups.reload_with(loop, session, args.content, not args.no_builtin,
                                 settings_file=lambda: load_settings(args.config))
             loop.run(source)
     finally:

@@ -87,7 +87,7 @@ def _radio(args: argparse.Namespace, live: bool, hangups: Hangups) -> int:
                     print_json({"radio": e.what, "at_s": round(e.at_ms / 1000, 2), "episode": e.episode,
                                 "position_s": e.position_s})
 
-            hangups.reload_with(loop, session, args.content_flags, not args.no_builtin_flag,  # the show plays on
+            hangups.reload_with(loop, session, args.content, not args.no_builtin,  # the show plays on
                                 settings_file=lambda: load_settings(args.config))
             RadioSession(loop, player, session.sink, resume_back_s=resume_back, on_event=event).run(source)
     finally:
