@@ -152,6 +152,19 @@ def test_an_invitation_is_answered_without_a_new_press_or_wake_phrase(library: L
     assert not any("did not hear" in s for s in spoken) and not loop.listening
 
 
+def test_noise_heard_as_nothing_in_a_reply_window_closes_it_quietly(library: Library, matcher: Matcher) -> None:
+    """A cough after "There is more" got "Sorry, I did not understand" though nobody had spoken to the guide."""
+    keys: queue.Queue[str] = queue.Queue()
+    source = ListSource(chunked(quiet(500), tone(1200), quiet(1500), tone(300), quiet(1500), tone(800), quiet(1500)),
+                        on_chunk=lambda n: keys.put("space") if n == 1 else None)
+    loop, _, _ = make_loop(library, matcher, [Q, "", "where does it spread"], mode=Mode.PUSH_TO_TALK, keys=keys)
+    spoken: list[str] = []
+    loop.speaker.on_sentence = spoken.append
+    results = loop.run(source)
+    assert [r.turn.section for r in results] == ["what-is-mbc"]  # the noise, then speech with no press: passed over
+    assert not any("understand" in s or "did not hear" in s for s in spoken)
+
+
 def test_a_spoken_yes_to_the_idle_warning_keeps_the_place_in_push_to_talk(library: Library, matcher: Matcher) -> None:
     """"Are you still there?" then "yes" was passed over (no press): the visitor lost their place."""
     keys: queue.Queue[str] = queue.Queue()

@@ -305,6 +305,9 @@ class Loop:
                     self._perform(self.dialogue.handle(ListenStarted()))
                     return
                 text = rest
+        if self._window and not clean(text):
+            self._open = self._window = False  # noise heard as nothing in a reply window: no "I did not understand"
+            return
         turn = self.dialogue.handle(Heard(text, transcript.alternatives))
         matched = self.clock()
         if self.captions is not None and text and turn.kind != "safety":
