@@ -88,13 +88,12 @@ def _pocketsphinx() -> str:
 
 def _vosk(configured: str | None, content: Callable[[], "Library"]) -> str:
     from voice_guide.content import load_library
-    from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model, models_folders
+    from voice_guide.engines.vosk_asr import ENV_MODEL, check_model, find_model, model_places
     from voice_guide.vocabulary import build_vocabulary
 
     model = find_model(configured)
     if model is None:
-        looked = " or ".join(f"{folder}/<name>/" for folder in models_folders())
-        raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, {looked})")
+        raise OSError(f"vosk is installed but no model found (--model, ${ENV_MODEL}, {model_places()})")
     try:  # the words of the content listen would load (the content line reports a pack that fails)
         library = content()
     except VoiceGuideError:

@@ -98,12 +98,11 @@ def run_download(args: argparse.Namespace) -> int:
 
 
 def run_where(args: argparse.Namespace) -> int:
-    from voice_guide.engines.vosk_asr import ENV_MODEL, find_model, models_folders
+    from voice_guide.engines.vosk_asr import ENV_MODEL, find_model, model_places
 
     found = find_model(args.model)
     if found is None:
-        looked = " or ".join(f"{folder}/<name>/" for folder in models_folders())
-        print(f"no vosk model installed (--model, ${ENV_MODEL} or {looked}); 'listen' uses pocketsphinx. "
+        print(f"no vosk model installed (--model, ${ENV_MODEL} or {model_places()}); 'listen' uses pocketsphinx. "
               "Run 'voice-guide model download' to get one.")
         return 1
     print(found)

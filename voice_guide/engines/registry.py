@@ -24,12 +24,11 @@ class RecognizerRequest:
 
 
 def _vosk(request: RecognizerRequest) -> Recognizer:
-    from voice_guide.engines.vosk_asr import ENV_MODEL, VoskRecognizer, find_model, models_folders
+    from voice_guide.engines.vosk_asr import ENV_MODEL, VoskRecognizer, find_model, model_places
 
     path = find_model(request.model, request.models_dir)
     if path is None:
-        looked = " or ".join(f"{folder}/<name>/" for folder in models_folders(request.models_dir))
-        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {looked}); "
+        raise ModelError(f"no vosk model found (--model, ${ENV_MODEL}, or {model_places(request.models_dir)}); "
                          "run 'voice-guide model download', or use --engine pocketsphinx")
     return VoskRecognizer(path, request.vocabulary)
 

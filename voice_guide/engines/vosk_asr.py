@@ -65,6 +65,11 @@ def models_folders(models_dir: str | Path | None = None) -> list[Path]:
     return [here] if checkout is None or here.resolve() == checkout else [here, checkout]
 
 
+def model_places(models_dir: str | Path | None = None) -> str:
+    """Where a model folder is looked for, as messages name it ("models/<name>/ or /opt/x/models/<name>/")."""
+    return " or ".join(f"{folder}/<name>/" for folder in models_folders(models_dir))
+
+
 def find_model(model: str | Path | None = None, models_dir: str | Path | None = None) -> Path | None:
     """The vosk model to use, or None when none is installed (``--model`` that is wrong raises)."""
     if model is not None:
