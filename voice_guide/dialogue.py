@@ -251,9 +251,14 @@ class Dialogue:
         return self.mem.state
 
     @property
+    def _asking(self) -> bool:
+        """Whether a clarification waits for its answer (its choices offered)."""
+        return self.mem.state is State.CLARIFYING and bool(self.mem.choices)
+
+    @property
     def listen_phrases(self) -> tuple[str, ...] | None:
         """Vocabulary the next utterance is narrowed to (titles of offered choices plus replies)."""
-        if self.mem.state is State.CLARIFYING and self.mem.choices:
+        if self._asking:
             titles = tuple(self._name(c) for c in self.mem.choices)
             return titles + CHOICE_COMMANDS + GLOBAL_COMMANDS
         return None
@@ -684,10 +689,9 @@ class Dialogue:
 
     def _help(self, match: Match) -> Turn:
         # Help keeps the clarification or topic list it explains open (so "repeat" and "first" still work).
-        clarifying = self.mem.state is State.CLARIFYING and bool(self.mem.choices)
-        if self.mem.help_rest and not clarifying:  # "help" again: the part not yet heard (a question stays last)
+        if self.mem.help_rest and not self._asking:  # "help" again: the part not yet heard (a question stays last)
             return self._help_rest(match)
-        tail = "help_general_more" if self._general_help() else None if clarifying else "help_again"
+        tail = "help_general_more" if self._general_help() else None if self._asking else "help_again"
         text = self._help_text() + (" " + self._p(tail) if tail else "")
         turn = self._turn("command", [Say(text)], match=match, command="help")
         self.mem.help_rest = True
@@ -698,12 +702,11 @@ class Dialogue:
 
     def _general_help(self) -> bool:
         """Whether help is the general one: no clarification, topic list, offer or topic is open."""
-        return not ((self.mem.state is State.CLARIFYING and self.mem.choices) or self.mem.topics_page is not None
-                    or self.mem.offer or self.mem.section is not None)
+        return not (self._asking or self.mem.topics_page is not None or self.mem.offer or self.mem.section is not None)
 
     def _help_text(self) -> str:
         """Help for where the visitor is: a clarification, the topic list, an offer, a topic, or none."""
-        if self.mem.state is State.CLARIFYING and self.mem.choices:
+        if self._asking:
             text = self._p("help_clarify_" + self._how_many(), choices=self._choices())
         elif self.mem.topics_page is not None:
             text = self._p("help_topics")
@@ -856,7 +859,7 @@ class Dialogue:
     def _where(self) -> str:
         """Where the visitor is, as a talking book says it: the topic's place among all of them and its
         title, and the part being read. Nothing is changed: an offer, a list or a question stays open."""
-        if self.mem.state is State.CLARIFYING and self.mem.choices:
+        if self._asking:
             return self._p("where_clarify") + " " + self._question()
         if self.mem.topics_page is not None:
             return self._p("where_topics", page=str(self.mem.topics_page + 1), pages=str(self._topic_pages()))
