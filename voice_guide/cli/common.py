@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from voice_guide.content import Library, load_library
 from voice_guide.dialogue import Dialogue, End, Heard, SetVoice, Turn
@@ -41,8 +41,15 @@ def load_content(args: argparse.Namespace, settings: GuideSettings | None = None
     ``builtin_content: false``."""
     if settings is None:
         settings = load_settings(getattr(args, "config", None))
-    library = load_library([*settings.content, *args.content], builtin=not args.no_builtin and settings.builtin_content)
+    packs, builtin = packs_in_force(settings, args.content, not args.no_builtin)
+    library = load_library(packs, builtin=builtin)
     return library, Matcher(library)
+
+
+def packs_in_force(settings: GuideSettings, flagged: Sequence[str], builtin: bool) -> tuple[list[str], bool]:
+    """The pack paths a guide runs on (the settings file's, then those the flags named) and whether the
+    built-in pack comes first (unless the flags or the file leave it out)."""
+    return [*settings.content, *flagged], builtin and settings.builtin_content
 
 
 def add_speech_args(parser: argparse.ArgumentParser) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
 from voice_guide.audio import RATE, AudioChunk, piped_audio, read_wav, wav_rate
-from voice_guide.cli.common import add_content_args, load_content, print_json
+from voice_guide.cli.common import add_content_args, load_content, packs_in_force, print_json
 from voice_guide.cli.config import add_config_arg
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.dialogue import Dialogue, Turn
@@ -382,7 +382,7 @@ class Hangups:
                 except VoiceGuideError as exc:
                     print(f"voice-guide: content not reloaded, keeping the last good packs: {exc}", file=sys.stderr)
                     return
-                packs, keep_builtin = [*fresh.content, *packs], builtin and fresh.builtin_content
+                packs, keep_builtin = packs_in_force(fresh, packs, builtin)
             library, error = reload_library(loop.dialogue.library, packs, keep_builtin)
             if error is None:
                 try:
