@@ -164,17 +164,17 @@ class RadioPlayer:
         step = max(1, audio.rate * (ms or self.chunk_ms) // 1000)
         if self._stretch is not None and self._stretch_at != (self.index, self.sample):
             self._stretch = None  # moved (a seek, a chapter, another episode): a stretcher starts afresh
-        if self._stretch is not None and abs(self.speed - 1.0) <= 1e-3 and self._stretch.in_step:
+        at_pace = abs(self.speed - 1.0) <= 1e-3
+        if self._stretch is not None and at_pace and self._stretch.in_step:
             self.sample, self._stretch = self._stretch.next_unread, None  # at its pace again: the recording itself
-        if abs(self.speed - 1.0) > 1e-3 or self._stretch is not None:
+        if not at_pace or self._stretch is not None:
             return self._stretched(step)
         start, end = self.sample, min(self.sample + step, len(audio.audio) // 2)
         chunk = AudioChunk(audio.audio[start * 2 : end * 2], audio.rate, int(1000 * start / audio.rate))
         self.sample = end
         self.played_s += chunk.seconds
         if self.sample >= len(audio.audio) // 2:
-            self.index = (self.index + 1) % len(self.episodes)
-            self.sample = 0
+            self._next_episode()
         return chunk
 
     def _stretched(self, step: int) -> AudioChunk:
@@ -191,10 +191,12 @@ class RadioPlayer:
         self.sample = min(len(audio.audio) // 2, int(self._stretch.position))
         self._stretch_at = (self.index, self.sample)
         if self._stretch.ended:
-            self.index = (self.index + 1) % len(self.episodes)
-            self.sample = 0
-            self._stretch, self._stretch_at = None, (-1, -1)
+            self._next_episode()  # the stretcher is dropped at the next chunk: it is not where the player is
         return chunk
+
+    def _next_episode(self) -> None:
+        self.index = (self.index + 1) % len(self.episodes)
+        self.sample = 0
 
     def seek(self, seconds: float) -> None:
         total = len(self.episode.audio.audio) // 2
@@ -214,8 +216,7 @@ class RadioPlayer:
         if current + 1 < len(self.episode.chapters):
             self.seek(self.episode.chapters[current + 1].start_s)
         else:
-            self.index = (self.index + 1) % len(self.episodes)
-            self.sample = 0
+            self._next_episode()
         return self.chapter
 
     def previous_chapter(self) -> Chapter:
