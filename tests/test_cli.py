@@ -303,6 +303,26 @@ def test_a_stop_request_during_a_command_takes_ctrl_cs_way_out_and_the_callers_h
     assert signal.getsignal(signum) is callers
 
 
+@pytest.mark.parametrize("when", ["loading the command's modules", "reading the flags"])
+def test_ctrl_c_while_starting_up_is_one_line_and_exit_130(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """Ctrl-C pressed just after Enter lands while the command's modules load (a quarter of a second
+    for ``topics``): one line and the shell's code, not a traceback."""
+    import argparse
+
+    from voice_guide.cli import main as cli_main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    if when == "reading the flags":
+        monkeypatch.setattr(argparse.ArgumentParser, "parse_args", interrupted)
+    else:
+        monkeypatch.setattr(cli_main.importlib, "import_module", interrupted)
+    assert main(["topics"]) == 130
+    assert capsys.readouterr().err.strip() == "voice-guide: stopped"
+
+
 def test_a_closed_standard_input_reads_as_empty() -> None:
     import os
     import subprocess

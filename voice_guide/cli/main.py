@@ -84,6 +84,14 @@ def _hung_up(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP: while starting up (loading modules,
+        print("voice-guide: stopped", file=sys.stderr)  # reading flags) as well as in the command
+        return _stopped_code(exc)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:  # closed by the caller ('>&-'): what would go there is dropped
             setattr(sys, name, open(os.devnull, "w"))
@@ -104,12 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    try:
-        # In the main thread; the caller's handlers are back afterwards.
-        with handled(signal.SIGTERM, _terminated), handled(signal.SIGHUP, _hung_up):
-            return _run(handler, args)
-    except KeyboardInterrupt as exc:  # a stop in the last instant, after the command's own way out
-        return _stopped_code(exc)
+    # In the main thread; the caller's handlers are back afterwards.
+    with handled(signal.SIGTERM, _terminated), handled(signal.SIGHUP, _hung_up):
+        return _run(handler, args)
 
 
 def _stopped_code(exc: KeyboardInterrupt) -> int:
@@ -120,15 +125,13 @@ def _stopped_code(exc: KeyboardInterrupt) -> int:
 
 
 def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """The command, with every way it can end turned into an exit code and at most one line."""
+    """The command, with every way it can end turned into an exit code and at most one line (a stop
+    is ``main``'s, which also covers starting up)."""
     try:
         return handler(args)
     except VoiceGuideError as exc:
         print(f"voice-guide: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt as exc:
-        print("voice-guide: stopped", file=sys.stderr)
-        return _stopped_code(exc)
     except BrokenPipeError:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
