@@ -18,7 +18,7 @@ from voice_guide.commands import NEAR_CONFIDENCE, STEP_COMMANDS
 from voice_guide.config import DialogueSettings, SpeechSettings
 from voice_guide.content import Library, Section
 from voice_guide.matcher import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, Kind, Match, Matcher
-from voice_guide.spelling import hard_words, letters
+from voice_guide.spelling import hard_words, letters, shown
 from voice_guide.text import STOPWORDS, clean
 
 
@@ -888,7 +888,7 @@ class Dialogue:
             if not words:
                 return self._p("spell_none"), ()
             intro = self._p("spell_recent") + " "
-        return intro + " ".join(self._p("spelled", word=w.capitalize(), letters=letters(w)) for w in words), words
+        return intro + " ".join(self._p("spelled", word=shown(w), letters=letters(w)) for w in words), words
 
     def _idle(self, seconds: float) -> Turn:
         if self.mem.state is State.ENDED:

@@ -70,6 +70,11 @@ def letters(word: str) -> str:
     return ", ".join(c.upper() for c in word)
 
 
+def shown(word: str) -> str:
+    """"metastatic" -> "Metastatic"; a word with a digit is a name in capitals: "her2" -> "HER2"."""
+    return word.upper() if any(c.isdigit() for c in word) else word.capitalize()
+
+
 def hard_words(text: str, everyday: Callable[[str], bool]) -> tuple[str, ...]:
     """The longest words of ``text`` that are hard to spell, in the order they are read: at least
     ``HARD_WORD_LETTERS`` letters and not everyday English (``everyday``), at most ``MAX_HARD_WORDS``."""
