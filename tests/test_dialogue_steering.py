@@ -150,8 +150,8 @@ def _statements() -> list[str]:
     import yaml
 
     found: list[str] = []
-    for name in ("safety_probe.yaml", "safety_probe_2.yaml"):
-        data = yaml.safe_load((Path(__file__).parent / "data" / name).read_text(encoding="utf-8"))
+    for path in sorted((Path(__file__).parent / "data").glob("safety_probe*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
         found += [str(t) for t in data["emergency"] + data["crisis"]]
     return found
 

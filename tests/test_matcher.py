@@ -747,7 +747,7 @@ def test_paraphrase_accuracy_floors(matcher: Matcher, name: str, answers: float,
     assert missed == []
 
 
-@pytest.mark.parametrize("name", ["safety_probe.yaml", "safety_probe_2.yaml"])
+@pytest.mark.parametrize("name", sorted(p.name for p in PARAPHRASES.parent.glob("safety_probe*.yaml")))
 def test_independently_written_safety_statements_and_everyday_near_misses(matcher: Matcher, name: str) -> None:
     data = yaml.safe_load((PARAPHRASES.parent / name).read_text(encoding="utf-8"))
     routed = {kind: [(q, matcher.match(q).safety) for q in data[kind]] for kind in ("emergency", "crisis", "everyday")}
