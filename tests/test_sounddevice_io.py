@@ -18,9 +18,16 @@ class PortAudioError(Exception):
     pass
 
 
-def fake_sounddevice(devices: list[dict[str, Any]], fail: BaseException | None = None, blocks: int = 5) -> types.ModuleType:
+def fake_sounddevice(devices: list[dict[str, Any]], fail: BaseException | None = None, blocks: int = 5,
+                     rates: tuple[int, ...] | None = None) -> types.ModuleType:
+    """``rates``: the rates the microphone records at (None: any)."""
     sd = types.ModuleType("sounddevice")
     written: list[np.ndarray] = []
+    opened: list[int] = []
+
+    def check_input_settings(samplerate: int, **_: Any) -> None:
+        if rates is not None and samplerate not in rates:
+            raise PortAudioError("Invalid sample rate", -9997)
 
     def query_devices(device: Any = None, kind: str | None = None) -> Any:
         if fail is not None:
@@ -36,6 +43,7 @@ def fake_sounddevice(devices: list[dict[str, Any]], fail: BaseException | None =
     class InputStream:
         def __init__(self, callback: Any, samplerate: int, blocksize: int, **_: Any) -> None:
             self.callback, self.rate, self.blocksize = callback, samplerate, blocksize
+            opened.append(samplerate)
 
         def start(self) -> None:
             def feed() -> None:
@@ -66,6 +74,8 @@ def fake_sounddevice(devices: list[dict[str, Any]], fail: BaseException | None =
     sd.OutputStream = OutputStream  # type: ignore[attr-defined]
     sd.PortAudioError = PortAudioError  # type: ignore[attr-defined]
     sd.written = written  # type: ignore[attr-defined]
+    sd.opened = opened  # type: ignore[attr-defined]
+    sd.check_input_settings = check_input_settings  # type: ignore[attr-defined]
     return sd
 
 
@@ -125,6 +135,53 @@ def test_microphone_chunks_are_16_khz_mono(io: Any) -> None:
             break
     assert all(c.rate == 16000 and c.samples == 1280 for c in chunks)
     assert [c.timestamp_ms for c in chunks] == [0, 80, 160, 240, 320]
+
+
+BLUETOOTH = {"name": "Headset (call mode)", "max_input_channels": 1, "max_output_channels": 0, "default_samplerate": 8000.0}
+
+
+def _first_chunks(mic: Any, count: int = 3) -> list[Any]:
+    chunks = []
+    for chunk in mic:
+        chunks.append(chunk)
+        if len(chunks) == count:
+            mic.close()
+            break
+    return chunks
+
+
+def test_a_microphone_whose_own_rate_is_telephone_quality_records_at_16_khz_when_it_can(io: Any) -> None:
+    sd = fake_sounddevice([BLUETOOTH], rates=(8000, 16000))
+    mod = io(sd)
+    assert mod.input_rate() == 16000
+    assert all(c.rate == 16000 for c in _first_chunks(mod.MicrophoneSource()))
+    assert sd.opened == [16000]
+
+
+def test_a_microphone_that_only_records_at_8_khz_is_used_with_a_warning(io: Any, caplog: pytest.LogCaptureFixture) -> None:
+    sd = fake_sounddevice([BLUETOOTH], rates=(8000,))
+    mod = io(sd)
+    assert mod.input_rate() == 8000
+    assert len(_first_chunks(mod.MicrophoneSource())) == 3 and sd.opened == [8000]
+    assert any("8000 Hz" in r.getMessage() and "wired or USB microphone" in r.getMessage() for r in caplog.records)
+
+
+def test_a_microphone_at_its_own_rate_is_not_asked_for_another(io: Any) -> None:
+    sd = fake_sounddevice([MIC], rates=(48000,))
+    mod = io(sd)
+    assert mod.input_rate() == 48000
+    _first_chunks(mod.MicrophoneSource())
+    assert sd.opened == [48000]
+
+
+def test_doctor_names_the_microphones_rate_and_fails_one_at_telephone_quality(io: Any) -> None:
+    from voice_guide.cli import doctor
+
+    io(fake_sounddevice([MIC, SPEAKER]))
+    assert "records at 48 kHz" in doctor._devices("input")
+    io(fake_sounddevice([BLUETOOTH, SPEAKER], rates=(8000,)))
+    with pytest.raises(OSError, match="8000 Hz only"):
+        doctor._devices("input")
 
 
 def test_a_microphone_that_stops_delivering_audio_is_an_error(io: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from voice_guide.audio import RATE
 from voice_guide.cli.common import print_json
 from voice_guide.errors import VoiceGuideError
 
@@ -58,7 +59,13 @@ def _devices(kind: str, configured: str | None = None) -> str:
         raise OSError(f"the settings' {kind}_device '{configured}' cannot be opened (devices: {listed})")
     if not names or not available:
         raise OSError(f"no {kind} device")
-    return (f"'{configured}' of " if configured is not None else "") + listed
+    found = (f"'{configured}' of " if configured is not None else "") + listed
+    if kind == "input":
+        rate = sounddevice_io.input_rate(device)
+        if rate < RATE:
+            raise OSError(sounddevice_io.low_rate_warning(rate))
+        found += f" (records at {rate / 1000:g} kHz)"
+    return found
 
 
 def _espeak() -> str:

@@ -89,6 +89,39 @@ def output_available(device: str | int | None = None) -> bool:
     return _available("output", device)
 
 
+TRIED_RATES = (RATE, 48000, 44100)
+"""Rates tried, in turn, on a microphone whose own rate is below the recognizer's."""
+
+
+def recording_rate(sd: Any, device: str | int | None, info: dict[str, Any]) -> int:
+    """The rate to record at: the microphone's own, unless that is below 16 kHz (a Bluetooth headset in
+    call mode, a telephone-quality USB adapter) and the device also takes a higher one."""
+    own = int(info.get("default_samplerate") or RATE)
+    if own >= RATE:
+        return own
+    for rate in TRIED_RATES:
+        try:
+            sd.check_input_settings(device=device, channels=1, samplerate=rate, dtype="float32")
+        except Exception:  # noqa: BLE001 - PortAudio refuses a rate the device cannot record at
+            continue
+        return rate
+    return own
+
+
+def input_rate(device: str | int | None = None) -> int:
+    """The rate the microphone would record at (see ``recording_rate``); raises DeviceError if none."""
+    sd = _sd()
+    try:
+        return recording_rate(sd, device, dict(sd.query_devices(device, kind="input")))
+    except _errors(sd) as exc:
+        raise device_error(exc, "microphone") from exc
+
+
+def low_rate_warning(rate: int) -> str:
+    return (f"the microphone records at {rate} Hz only (telephone quality: a Bluetooth headset in call mode?); "
+            f"recognition needs {RATE} Hz and hears it much worse: use a wired or USB microphone")
+
+
 def list_devices() -> list[dict[str, Any]]:
     """Every device PortAudio knows (name, channels, default rate); raises DeviceError if it cannot."""
     sd = _sd()
@@ -120,13 +153,15 @@ class MicrophoneSource:
         sd = _sd()
         try:
             info = sd.query_devices(self.device, kind="input")
-            rate = int(info.get("default_samplerate") or RATE)
+            rate = recording_rate(sd, self.device, info)
             stream = sd.InputStream(device=self.device, channels=1, samplerate=rate, dtype="float32",
                                     blocksize=rate * self.chunk_ms // 1000, callback=self._callback)
             stream.start()
         except _errors(sd) as exc:
             raise device_error(exc, "microphone") from exc
         _LOGGER.info("microphone: %s at %d Hz", info.get("name", "default"), rate)
+        if rate < RATE:
+            _LOGGER.warning("%s", low_rate_warning(rate))
         step = RATE * self.chunk_ms // 1000
         pending = np.zeros(0, dtype=np.float32)
         done = 0
