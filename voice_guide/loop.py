@@ -325,7 +325,7 @@ class Loop:
         if self.on_utterance is not None:
             self.on_utterance(result)
         if self.settings.mode is not Mode.CONTINUOUS:
-            self._open = self._keeps_listening(turn)
+            self._open, self._window = self._listening_after(turn)
 
     def _after_wake(self, text: str) -> str | None:
         """The words after the wake phrase, or None when the utterance did not start with it.
@@ -339,13 +339,15 @@ class Loop:
                     return " ".join(words[start + n:])
         return None
 
-    def _keeps_listening(self, turn: Turn) -> bool:
+    def _listening_after(self, turn: Turn) -> tuple[bool, bool]:
+        """(listening stays open without a press or wake phrase, and only as a reply window) after a turn:
+        open for the answer a question asks for, and, as a window, for the reply an invitation asks for."""
         asks = (turn.kind in ("clarify", "no_input", "no_match") or self.dialogue.state is State.CLARIFYING
                 or self.dialogue.mem.confirm_end)  # "Do you want to end?" waits for its yes or no
         mem = self.dialogue.mem
-        self._window = (not asks and self.settings.reply_window and turn.kind != "safety"
-                        and (mem.invited_more or mem.offer is not None))
-        return (asks or self._window) and any(isinstance(a, Listen) for a in turn.actions)
+        window = (not asks and self.settings.reply_window and turn.kind != "safety"
+                  and (mem.invited_more or mem.offer is not None))
+        return (asks or window) and any(isinstance(a, Listen) for a in turn.actions), window
 
     def _flush(self) -> None:
         """The input ended: an utterance still being spoken is handled as if it had ended."""
