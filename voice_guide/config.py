@@ -85,6 +85,10 @@ class DialogueSettings:
     brief: bool = False
     """Brief prompts for listeners who know the guide: "More?" instead of "There is more. Say more to
     continue." (``prompts.yaml``, ``brief``). "brief" and "full prompts" switch it by voice."""
+    settling_lead: int = 3
+    """A clarification between sections is not asked when the recognizer's runner-up hearings settle it:
+    this many more of them ask for one offered section than for any other (0: always ask). Measured
+    on the spoken tuning questions (see the README's figures)."""
     keep_voice: bool = False
     """The voice belongs to the listener (a personal device, ``--remember-voice``): a reset keeps the
     rate, volume and prompts they chose instead of restoring the defaults for the next person."""

@@ -7,6 +7,7 @@ only as ``Idle(seconds)`` events whose length comes from audio, so tests are exa
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
@@ -426,6 +427,9 @@ class Dialogue:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
             if choice and (self.mem.offer or choice[0] in ("yes", "no")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
+            settled = self._settled(match, alternatives)
+            if settled is not match and settled.section is not None:  # a guess: its title says what it answers
+                return self._answer(settled.section, settled, announce=True)
             match = self._command_in(match, alternatives)
         return self._dispatch(match)
 
@@ -439,6 +443,22 @@ class Dialogue:
             if kind is not None:
                 return Match(Kind.SAFETY, safety=kind, score=1.0, reason="safety in a runner-up hearing", hearing=alternative)
         return None
+
+    def _settled(self, match: Match, alternatives: tuple[str, ...]) -> Match:
+        """A clarification ("Did you mean A or B?") that the recognizer's runner-up hearings settle: when
+        ``settling_lead`` more of them ask for one of the offered sections than for any other, that
+        section is answered, under its title (so a wrong guess is heard at once). Typed text has no
+        runner-ups and is always asked."""
+        lead_needed = self.settings.settling_lead
+        if match.kind is not Kind.CLARIFY or not alternatives or lead_needed <= 0:
+            return match
+        votes = Counter(heard.section for heard in map(self.matcher.match, alternatives)
+                        if heard.kind is Kind.ANSWER and heard.section in match.choices)
+        ranked = votes.most_common(2)
+        if not ranked or ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) < lead_needed:
+            return match
+        return replace(match, kind=Kind.ANSWER, section=ranked[0][0], choices=(),
+                       reason=f"a clarification settled by {ranked[0][1]} of {len(alternatives)} runner-up hearings")
 
     def _command_in(self, match: Match, alternatives: tuple[str, ...]) -> Match:
         """For an utterance that is no question, a command the recognizer heard only as a runner-up
