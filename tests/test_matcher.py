@@ -163,6 +163,14 @@ EMERGENCIES += [  # not swallowing at all; sight lost in one eye
     "my husband can't swallow", "i'm unable to swallow",
     "i can't see out of one eye", "she can't see out of her left eye", "i've lost the sight in my right eye",
 ]
+# A review of the third probe set's changes: with no punctuation from a recognizer, a guard must not
+# swallow the words after an alarm ("a seizure medication is not helping").
+EMERGENCIES += [
+    "he is having a seizure medication is not helping", "my husband collapsed symptoms came on an hour ago",
+    "she fainted signs of a stroke maybe", "i fainted a month ago and again just now", "his seizure won't stop",
+    "my dad grabbed his head and said it's the worst pain he's ever had", "my eyesight just went",
+]
+CRISES += ["i just give up on this thing", "i give up on this form", "i've stopped caring whether i live or die"]
 
 
 @pytest.mark.parametrize("said", EMERGENCIES)
@@ -312,6 +320,17 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "mets breast cancer what is dead",
         "breast cancer in the lungs is dead typical",
         "list of faint to ask at the cancer clinic",
+        # questions and slow or long-past sight loss; hope kept
+        "can chemo make me go blind", "will i go blind from this", "am i going blind",
+        "i am worried about losing my vision", "i am scared of losing my sight",
+        "i woke up this morning and i can see much better", "please close the curtain the light hurts my eyes",
+        "can i wear eye shadow on my eyes during chemo", "the shadow on my lung, should i keep an eye on it",
+        "my eyesight went a bit funny after chemo", "how long until the double vision is gone",
+        "i lost my sight to diabetes so please read it to me", "it went dark in the room when the power went out",
+        "childbirth was the worst pain i have ever had, will the biopsy hurt more",
+        "i am trying not to lose hope", "my doctor told me never to give up hope",
+        "i want to know whether she lives or dies from this", "does my seizure medication interact with chemo",
+        "is fainting a side effect of this drug", "i give up on this crossword",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
