@@ -61,10 +61,10 @@ def _devices(kind: str, configured: str | None = None) -> str:
         raise OSError(f"no {kind} device")
     found = (f"'{configured}' of " if configured is not None else "") + listed
     if kind == "input":
-        rate = sounddevice_io.input_rate(device)
-        if rate < RATE:
-            raise OSError(sounddevice_io.low_rate_warning(rate))
-        found += f" (records at {rate / 1000:g} kHz)"
+        own, recorded = sounddevice_io.input_rates(device)
+        if own < RATE:  # asked for 16 kHz, a plug device says yes and resamples the same narrow sound
+            raise OSError(sounddevice_io.low_rate_warning(own))
+        found += f" (records at {recorded / 1000:g} kHz)"
     return found
 
 

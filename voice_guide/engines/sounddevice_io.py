@@ -96,7 +96,7 @@ TRIED_RATES = (RATE, 48000, 44100)
 def recording_rate(sd: Any, device: str | int | None, info: dict[str, Any]) -> int:
     """The rate to record at: the microphone's own, unless that is below 16 kHz (a Bluetooth headset in
     call mode, a telephone-quality USB adapter) and the device also takes a higher one."""
-    own = int(info.get("default_samplerate") or RATE)
+    own = own_rate(info)
     if own >= RATE:
         return own
     for rate in TRIED_RATES:
@@ -108,17 +108,24 @@ def recording_rate(sd: Any, device: str | int | None, info: dict[str, Any]) -> i
     return own
 
 
-def input_rate(device: str | int | None = None) -> int:
-    """The rate the microphone would record at (see ``recording_rate``); raises DeviceError if none."""
+def own_rate(info: dict[str, Any]) -> int:
+    """A device's own rate (PortAudio's default for it)."""
+    return int(info.get("default_samplerate") or RATE)
+
+
+def input_rates(device: str | int | None = None) -> tuple[int, int]:
+    """(the microphone's own rate, the rate it would be recorded at: see ``recording_rate``); raises
+    DeviceError if there is none."""
     sd = _sd()
     try:
-        return recording_rate(sd, device, dict(sd.query_devices(device, kind="input")))
+        info = dict(sd.query_devices(device, kind="input"))
+        return own_rate(info), recording_rate(sd, device, info)
     except _errors(sd) as exc:
         raise device_error(exc, "microphone") from exc
 
 
 def low_rate_warning(rate: int) -> str:
-    return (f"the microphone records at {rate} Hz only (telephone quality: a Bluetooth headset in call mode?); "
+    return (f"the microphone's own rate is {rate} Hz (telephone quality: a Bluetooth headset in call mode?); "
             f"recognition needs {RATE} Hz and hears it much worse: use a wired or USB microphone")
 
 
@@ -160,8 +167,9 @@ class MicrophoneSource:
         except _errors(sd) as exc:
             raise device_error(exc, "microphone") from exc
         _LOGGER.info("microphone: %s at %d Hz", info.get("name", "default"), rate)
-        if rate < RATE:
-            _LOGGER.warning("%s", low_rate_warning(rate))
+        own = own_rate(info)
+        if own < RATE:  # opened at 16 kHz, it may still be the same sound resampled (ALSA's plug, PulseAudio)
+            _LOGGER.warning("%s", low_rate_warning(own))
         step = RATE * self.chunk_ms // 1000
         pending = np.zeros(0, dtype=np.float32)
         done = 0
