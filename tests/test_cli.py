@@ -304,22 +304,27 @@ def test_a_stop_request_during_a_command_takes_ctrl_cs_way_out_and_the_callers_h
 
 
 @pytest.mark.parametrize("when", ["loading the command's modules", "reading the flags"])
-def test_ctrl_c_while_starting_up_is_one_line_and_exit_130(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, when: str) -> None:
-    """Ctrl-C pressed just after Enter lands while the command's modules load (a quarter of a second
-    for ``topics``): one line and the shell's code, not a traceback."""
+@pytest.mark.parametrize(("stop", "code"), [("SIGINT", 130), ("SIGTERM", 143), ("SIGHUP", 129)])
+def test_a_stop_while_starting_up_is_one_line_and_the_shells_code(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, when: str, stop: str, code: int) -> None:
+    """Ctrl-C pressed just after Enter, or a service stopped as it starts, lands while the command's
+    modules load (a quarter of a second for ``topics``): one line and the shell's code, not a
+    traceback or a silent kill."""
     import argparse
+    import os
+    import signal
 
     from voice_guide.cli import main as cli_main
 
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
+    def stopped(*args: object, **kwargs: object) -> None:
+        os.kill(os.getpid(), getattr(signal, stop))
+        raise AssertionError("the stop was not acted on")
 
     if when == "reading the flags":
-        monkeypatch.setattr(argparse.ArgumentParser, "parse_args", interrupted)
+        monkeypatch.setattr(argparse.ArgumentParser, "parse_args", stopped)
     else:
-        monkeypatch.setattr(cli_main.importlib, "import_module", interrupted)
-    assert main(["topics"]) == 130
+        monkeypatch.setattr(cli_main.importlib, "import_module", stopped)
+    assert main(["topics"]) == code
     assert capsys.readouterr().err.strip() == "voice-guide: stopped"
 
 

@@ -84,10 +84,16 @@ def _hung_up(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Ctrl-C, SIGTERM or SIGHUP, from the start (loading modules, reading flags) to the command's end:
+    # one line and the shell's code. In the main thread; the caller's handlers are back afterwards.
     try:
-        return _main(argv)
-    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP: while starting up (loading modules,
-        print("voice-guide: stopped", file=sys.stderr)  # reading flags) as well as in the command
+        with handled(signal.SIGTERM, _terminated), handled(signal.SIGHUP, _hung_up):
+            return _main(argv)
+    except KeyboardInterrupt as exc:
+        try:
+            print("voice-guide: stopped", file=sys.stderr)
+        except KeyboardInterrupt:  # pressed again while saying so
+            pass
         return _stopped_code(exc)
 
 
@@ -112,9 +118,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    # In the main thread; the caller's handlers are back afterwards.
-    with handled(signal.SIGTERM, _terminated), handled(signal.SIGHUP, _hung_up):
-        return _run(handler, args)
+    return _run(handler, args)
 
 
 def _stopped_code(exc: KeyboardInterrupt) -> int:
