@@ -203,6 +203,7 @@ def test_i_am_fine_to_are_you_still_there_keeps_the_place(dialogue: Dialogue) ->
 def test_a_name_with_a_digit_is_spelled_under_its_capitals(dialogue: Dialogue) -> None:
     assert dialogue.handle(Heard("spell her2")).text == "HER2: H, E, R, 2."
     assert dialogue.handle(Heard("spell lobules")).text == "Lobules: L, O, B, U, L, E, S."
+    assert dialogue.handle(Heard("spell 2nd")).text == "2nd: 2, N, D."
 
 
 def test_repeat_after_a_spelling_keeps_it_for_spell_it_again(dialogue: Dialogue) -> None:

@@ -71,8 +71,10 @@ def letters(word: str) -> str:
 
 
 def shown(word: str) -> str:
-    """"metastatic" -> "Metastatic"; a word with a digit is a name in capitals: "her2" -> "HER2"."""
-    return word.upper() if any(c.isdigit() for c in word) else word.capitalize()
+    """"metastatic" -> "Metastatic"; letters and digits together are a name in capitals ("her2" ->
+    "HER2", "brca1" -> "BRCA1"), but an ordinal is not ("2nd")."""
+    named = re.search(r"[a-z]", word) and re.search(r"\d", word) and not re.fullmatch(r"\d+(st|nd|rd|th)", word)
+    return word.upper() if named else word.capitalize()
 
 
 def hard_words(text: str, everyday: Callable[[str], bool]) -> tuple[str, ...]:
