@@ -326,6 +326,22 @@ def test_a_clarification_the_runner_up_hearings_settle_is_answered(
         assert always_ask.handle(Heard(SETTLED, alternatives=runner_ups)).kind == "clarify"
 
 
+def test_asked_again_after_a_settled_guess_the_guide_asks_instead_of_guessing_the_same(
+        library: Library, matcher: Matcher) -> None:
+    """A wrong guess, stopped and asked again in the same words, was heard the same way and read from
+    the same wrong topic every time."""
+    dialogue = Dialogue(library, matcher)
+    runner_ups = ("how is stage four breast cancer diagnosed", "how is stage four breast cancers diagnosed",
+                  "how are stage four breast cancer diagnosed")
+    assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
+    assert dialogue.handle(Heard("stop")).command == "stop"
+    again = dialogue.handle(Heard(SETTLED, alternatives=runner_ups))
+    assert again.kind == "clarify" and dialogue.mem.choices == ("diagnosis", "what-is-mbc")
+    assert dialogue.handle(Heard("the second one")).section == "what-is-mbc"
+    # after another answer, a guess is made again
+    assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
+
+
 def test_a_command_heard_only_in_an_alternative_hearing_is_taken_when_nothing_else_fits(dialogue: Dialogue,
                                                                                       library: Library) -> None:
     answer(dialogue, library.sections[0].id)

@@ -194,6 +194,9 @@ class _Memory:
     """The words the last reply spelled: "spell that again" spells them once more."""
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
+    guessed: str | None = None
+    """The topic the last answer read on a guess (a clarification settled by runner-up hearings), until
+    another answer: a visitor who asks again after a wrong guess is asked "Did you mean A or B?"."""
     help_rest: bool = False
     """Help was given and its second part not yet: "help" again reads it (and, after the general
     help, "more" or "yes"). A voice step, a stop, a repeat or a reprompt in between keeps it."""
@@ -429,7 +432,9 @@ class Dialogue:
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
             settled = self._settled(match, alternatives)
             if settled is not match and settled.section is not None:  # a guess: its title says what it answers
-                return self._answer(settled.section, settled, announce=True)
+                turn = self._answer(settled.section, settled, announce=True)
+                self.mem.guessed = settled.section
+                return turn
             match = self._command_in(match, alternatives)
         return self._dispatch(match)
 
@@ -447,8 +452,9 @@ class Dialogue:
     def _settled(self, match: Match, alternatives: tuple[str, ...]) -> Match:
         """A clarification ("Did you mean A or B?") that the recognizer's runner-up hearings settle: when
         ``settling_lead`` more of them ask for one of the offered sections than for any other, that
-        section is answered, under its title (so a wrong guess is heard at once). Typed text has no
-        runner-ups and is always asked."""
+        section is answered, under its title (so a wrong guess is heard at once); the same guess
+        again, before any other answer, is asked about instead. Typed text has no runner-ups and is
+        always asked."""
         lead_needed = self.settings.settling_lead
         if match.kind is not Kind.CLARIFY or not alternatives or lead_needed <= 0:
             return match
@@ -456,6 +462,8 @@ class Dialogue:
                         if heard.kind is Kind.ANSWER and heard.section in match.choices)
         ranked = votes.most_common(2)
         if not ranked or ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) < lead_needed:
+            return match
+        if ranked[0][0] == self.mem.guessed:  # the same guess again: it was not what they asked
             return match
         return replace(match, kind=Kind.ANSWER, section=ranked[0][0], choices=(),
                        reason=f"a clarification settled by {ranked[0][1]} of {len(alternatives)} runner-up hearings")
@@ -529,6 +537,7 @@ class Dialogue:
         self._reset_context()
         self.mem.misses = 0
         self.mem.out_of_scope_streak = 0
+        self.mem.guessed = None
         section = self.library.section(section_id)
         self.mem.section, self.mem.chunk = section_id, 0
         if not self.mem.history or self.mem.history[-1] != section_id:
