@@ -326,6 +326,25 @@ def test_a_clarification_the_runner_up_hearings_settle_is_answered(
         assert always_ask.handle(Heard(SETTLED, alternatives=runner_ups)).kind == "clarify"
 
 
+LIBRIVOX = "he was not handle disposed she on menu"
+"""A person reading Austen (pocketsphinx-testdata), heard as asking "Did you mean: emotions?"."""
+LIBRIVOX_RUNNER_UPS = (  # as pocketsphinx heard it: four of nine ask for the emotions topic
+    "he was not handle disposed she and then", "he was not handle disposed and then",
+    "he was not handle disposed she on men", "he was not handle disposed your menu", "he was not handle disposed on menu",
+    "he was not puddle disposed she on menu", "he was not handle disposed commands",
+    "he was not handle disposed she on meant", "he was not handle disposed she on none")
+
+
+def test_a_lone_did_you_mean_is_settled_only_when_most_runner_ups_agree(library: Library, matcher: Matcher) -> None:
+    """"Did you mean X?" alone doubts the question is in scope at all; the reading above was given the
+    emotions answer on a lead of four."""
+    assert matcher.match(LIBRIVOX).choices == ("emotions",)
+    assert Dialogue(library, matcher).handle(Heard(LIBRIVOX, alternatives=LIBRIVOX_RUNNER_UPS)).kind == "clarify"
+    most = LIBRIVOX_RUNNER_UPS[:2] + ("he was not handle disposed she and then so",) + LIBRIVOX_RUNNER_UPS[3:]
+    assert matcher.match(most[2]).section == "emotions"
+    assert Dialogue(library, matcher).handle(Heard(LIBRIVOX, alternatives=most)).section == "emotions"
+
+
 def test_asked_again_after_a_settled_guess_the_guide_asks_instead_of_guessing_the_same(
         library: Library, matcher: Matcher) -> None:
     """A wrong guess, stopped and asked again in the same words, was heard the same way and read from

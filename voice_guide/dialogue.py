@@ -451,8 +451,8 @@ class Dialogue:
 
     def _settled(self, match: Match, alternatives: tuple[str, ...]) -> Match:
         """A clarification ("Did you mean A or B?") that the recognizer's runner-up hearings settle: when
-        ``settling_lead`` more of them ask for one of the offered sections than for any other, that
-        section is answered, under its title (so a wrong guess is heard at once); the same guess
+        ``settling_lead`` more of them ask for one of the offered sections than for any other (and, for
+        "Did you mean A?" alone, more than half of them ask for it), that section is answered, under its title (so a wrong guess is heard at once); the same guess
         again, before any other answer, is asked about instead. Typed text has no runner-ups and is
         always asked."""
         lead_needed = self.settings.settling_lead
@@ -463,6 +463,8 @@ class Dialogue:
         ranked = votes.most_common(2)
         if not ranked or ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) < lead_needed:
             return match
+        if len(match.choices) < 2 and 2 * ranked[0][1] <= len(alternatives):
+            return match  # "Did you mean X?" alone doubts the question is in scope: most runner-ups must agree
         if ranked[0][0] == self.mem.guessed:  # the same guess again: it was not what they asked
             return match
         return replace(match, kind=Kind.ANSWER, section=ranked[0][0], choices=(),
