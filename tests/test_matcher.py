@@ -171,6 +171,10 @@ EMERGENCIES += [
     "my dad grabbed his head and said it's the worst pain he's ever had", "my eyesight just went",
 ]
 CRISES += ["i just give up on this thing", "i give up on this form", "i've stopped caring whether i live or die"]
+# How the recognizer heard spoken tuning statements ("fell and hit her head", "what's the point of
+# going on", "i can't catch my breath")
+EMERGENCIES += ["she fell ended her head in his moving", "i don't catch my breath"]
+CRISES += ["what's the blind of going on", "what's the plain of going on"]
 
 
 @pytest.mark.parametrize("said", EMERGENCIES)
@@ -331,6 +335,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i am trying not to lose hope", "my doctor told me never to give up hope",
         "i want to know whether she lives or dies from this", "does my seizure medication interact with chemo",
         "is fainting a side effect of this drug", "i give up on this crossword",
+        "it ended my headache", "what is the plan for going forward",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
