@@ -452,9 +452,9 @@ class Dialogue:
     def _settled(self, match: Match, alternatives: tuple[str, ...]) -> Match:
         """A clarification ("Did you mean A or B?") that the recognizer's runner-up hearings settle: when
         ``settling_lead`` more of them ask for one of the offered sections than for any other (and, for
-        "Did you mean A?" alone, more than half of them ask for it), that section is answered, under its title (so a wrong guess is heard at once); the same guess
-        again, before any other answer, is asked about instead. Typed text has no runner-ups and is
-        always asked."""
+        "Did you mean A?" alone, more than half of them ask for it), that section is answered, under
+        its title (so a wrong guess is heard at once); the same guess again, before any other answer,
+        is asked about instead. Typed text has no runner-ups and is always asked."""
         lead_needed = self.settings.settling_lead
         if match.kind is not Kind.CLARIFY or not alternatives or lead_needed <= 0:
             return match
