@@ -175,6 +175,38 @@ CRISES += ["i just give up on this thing", "i give up on this form", "i've stopp
 # going on", "i can't catch my breath")
 EMERGENCIES += ["she fell ended her head in his moving", "i don't catch my breath"]
 CRISES += ["what's the blind of going on", "what's the plain of going on"]
+# A second review: wordings close to the new triggers, each way
+EMERGENCIES += [
+    "it's like a curtain is coming down over my eye",
+    "a shadow is moving across my vision",
+    "it's like a curtain over my eyes",
+    "there is a shadow over part of my vision",
+    "a grey curtain came down over half my vision",
+    "like a dark curtain across both eyes",
+    "my vision went all blurry suddenly",
+    "my sight went fuzzy all of a sudden",
+    "i suddenly got a massive headache",
+    "i suddenly got a crushing headache",
+    "she suddenly developed a horrible headache",
+    "i suddenly got an excruciating headache",
+    "her seizure plan isn't working she is still shaking",
+    "she has a seizure medication is not working",
+    "he's having another seizure medication isn't helping",
+    "he's having seizures medication is not working",
+    "my husband doesn't catch his breath",
+    "mum doesn't catch her breath",
+    "everything went black",
+    "i've gone blind overnight",
+    "i lost my sight this morning",
+]
+CRISES += [
+    "my husband says he doesn't care if he lives or dies",
+    "she says she doesn't care whether she lives or dies",
+    "i couldn't care less if i live or die",
+    "it doesn't matter to me whether i live or die",
+    "what's the blind of going on anymore",
+    "i have lost hope",
+]
 
 
 @pytest.mark.parametrize("said", EMERGENCIES)
@@ -336,6 +368,35 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i want to know whether she lives or dies from this", "does my seizure medication interact with chemo",
         "is fainting a side effect of this drug", "i give up on this crossword",
         "it ended my headache", "what is the plan for going forward",
+        "what is the risk of going on",
+        "what is the harm in carrying on",
+        "what's the benefit of carrying on",
+        "what's the cost of carrying on",
+        "what's the danger in going on",
+        "what is the chance of going on",
+        "what is the evidence of going on",
+        "i fainted a few years ago and now i'm worried about chemo",
+        "i passed out months ago could it happen again",
+        "my mum fainted years ago is that a problem now",
+        "is fainting common side effect of chemo",
+        "is fainting side effect of letrozole",
+        "i am having a seizure medication review next week",
+        "she had a seizure medication change last month",
+        "my son is having a seizure medication level checked",
+        "i give up on this machine it doesn't understand me",
+        "i give up on this game",
+        "i give up on the diet",
+        "i don't catch my breath as quickly as i used to after stairs is that the cancer",
+        "she doesn't catch her breath as fast after walking is that normal",
+        "i fell asleep after the paracetamol ended my head pain",
+        "what happens if i lost my sight",
+        "has anyone gone blind from tamoxifen",
+        "the blurred vision is gone so can i drive",
+        "my blurry vision is gone",
+        "everything went dark when the doctor told me",
+        "i'm not going to lose hope",
+        "i refuse to give up hope",
+        "you should never ever lose hope",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
