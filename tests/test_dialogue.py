@@ -359,6 +359,13 @@ def test_asked_again_after_a_settled_guess_the_guide_asks_instead_of_guessing_th
     assert dialogue.handle(Heard("the second one")).section == "what-is-mbc"
     # after another answer, a guess is made again
     assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
+    # ... and after anything else said but a stop, a repeat or a no
+    assert dialogue.handle(Heard("tell me a joke")).kind == "out_of_scope"
+    assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
+    assert dialogue.handle(Heard("more")).command == "more"
+    assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
+    assert dialogue.handle(Heard("repeat")).command == "repeat"
+    assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).kind == "clarify"
 
 
 def test_a_command_heard_only_in_an_alternative_hearing_is_taken_when_nothing_else_fits(dialogue: Dialogue,

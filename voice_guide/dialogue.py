@@ -28,6 +28,8 @@ ORDINALS = {"first": 0, "second": 1, "third": 2}
 KEEP_HELP = (*STEP_COMMANDS, "normal", "stop", "repeat", "brief", "full", *SOCIAL_COMMANDS)
 """Commands after which the second part of the help is still to come (the listener adjusts the voice,
 stops or asks again before going on)."""
+GUESS_KEPT = ("stop", "repeat", "no")
+"""After a guessed answer, what keeps the guess in question (a visitor asking again is asked instead)."""
 REASK_MAX_WORDS = 4
 """A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
 again, with the choices; a longer one is something else said and gets the usual fallback."""
@@ -195,8 +197,9 @@ class _Memory:
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
     guessed: str | None = None
-    """The topic the last answer read on a guess (a clarification settled by runner-up hearings), until
-    another answer: a visitor who asks again after a wrong guess is asked "Did you mean A or B?"."""
+    """The topic the last answer read on a guess (a clarification settled by runner-up hearings), while
+    only a stop, a repeat or a no follows: a visitor who asks again after a wrong guess is asked "Did you
+    mean A or B?"."""
     help_rest: bool = False
     """Help was given and its second part not yet: "help" again reads it (and, after the general
     help, "more" or "yes"). A voice step, a stop, a repeat or a reprompt in between keeps it."""
@@ -277,7 +280,11 @@ class Dialogue:
 
     def handle(self, event: Event) -> Turn:
         before = (self.rate_wpm, self.volume, self.brief)
+        guessed = self.mem.guessed
         turn = self._handle(event)
+        if guessed is not None and self.mem.guessed == guessed and isinstance(event, (Heard, KeyPressed)) \
+                and turn.command not in GUESS_KEPT:
+            self.mem.guessed = None  # anything else said after a guess: the guess is no longer in question
         after = (self.rate_wpm, self.volume, self.brief)
         if after != before and self.on_voice is not None:
             self.on_voice(*after)
