@@ -546,7 +546,6 @@ class Dialogue:
         self._reset_context()
         self.mem.misses = 0
         self.mem.out_of_scope_streak = 0
-        self.mem.guessed = None
         section = self.library.section(section_id)
         self.mem.section, self.mem.chunk = section_id, 0
         if not self.mem.history or self.mem.history[-1] != section_id:
