@@ -321,7 +321,8 @@ def test_a_clarification_the_runner_up_hearings_settle_is_answered(
         assert turn.kind == "answer" and turn.section == settled
         assert turn.match is not None and "runner-up" in turn.match.reason
         title = library.section(settled).title
-        assert title in says(turn)[0] and says(turn)[1] == library.section(settled).answer[0]
+        assert title in says(turn)[0] and "the other one" in says(turn)[1]
+        assert says(turn)[2] == library.section(settled).answer[0]
         always_ask = Dialogue(library, matcher, settings=DialogueSettings(settling_lead=0))
         assert always_ask.handle(Heard(SETTLED, alternatives=runner_ups)).kind == "clarify"
 
@@ -366,6 +367,68 @@ def test_asked_again_after_a_settled_guess_the_guide_asks_instead_of_guessing_th
     assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).section == "diagnosis"
     assert dialogue.handle(Heard("repeat")).command == "repeat"
     assert dialogue.handle(Heard(SETTLED, alternatives=runner_ups)).kind == "clarify"
+
+
+GUESSED_FROM = ("how is stage four breast cancer diagnosed", "how is stage four breast cancers diagnosed",
+                "how are stage four breast cancer diagnosed")
+"""Runner-up hearings that settle ``SETTLED`` as the diagnosis topic (the other choice: what it is)."""
+
+
+@pytest.mark.parametrize("rejection", ["the other one", "no the other one", "I meant the other one", "wrong",
+                                       "not that one", "that's not what I asked", "wrong topic", "the other topic"])
+def test_a_wrong_guess_is_put_right_by_asking_for_the_other_one(library: Library, matcher: Matcher, rejection: str) -> None:
+    """A guessed topic could only be put right by asking the whole question again; "the other one",
+    "wrong" or "not that one" now reads the clarification's other choice, under its title."""
+    dialogue = Dialogue(library, matcher)
+    assert dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM)).section == "diagnosis"
+    turn = dialogue.handle(Heard(rejection))
+    assert turn.kind == "answer" and turn.section == "what-is-mbc" and turn.command == "other"
+    assert library.section("what-is-mbc").title in says(turn)[0]
+    assert says(turn)[1] == library.section("what-is-mbc").answer[0]
+    # the other one again goes back; asked again, the guess is not made a second time
+    assert dialogue.handle(Heard("the other one")).section == "diagnosis"
+    assert dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM)).kind == "clarify"
+
+
+@pytest.mark.parametrize("decline", ["no", "no thanks", "not now"])
+def test_a_plain_no_after_a_guess_still_declines(library: Library, matcher: Matcher, decline: str) -> None:
+    """A guessed answer ends "There is more" or with an offer: a plain no declines that, as after any answer."""
+    dialogue = Dialogue(library, matcher)
+    dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM))
+    turn = dialogue.handle(Heard(decline))
+    assert turn.kind == "command" and turn.command == "no" and turn.section is None
+
+
+def test_help_and_voice_steps_after_a_guess_keep_the_other_one(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher)
+    dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM))
+    help_turn = dialogue.handle(Heard("help"))
+    assert "guessed" in says(help_turn)[0] and library.section("what-is-mbc").title in says(help_turn)[0]
+    assert dialogue.handle(Heard("slower")).command == "slower"
+    assert dialogue.handle(Heard("the other one")).section == "what-is-mbc"
+
+
+def test_the_other_one_without_a_guess_reads_nothing(library: Library, matcher: Matcher) -> None:
+    """No guess in question: nothing to take "the other one" from. After an answer asked plainly, it
+    asks what they would like; in a clarification, it asks which (first or second)."""
+    dialogue = Dialogue(library, matcher)
+    assert dialogue.handle(Heard("how is metastatic breast cancer diagnosed")).section == "diagnosis"
+    turn = dialogue.handle(Heard("the other one"))
+    assert turn.kind == "command" and turn.section is None
+    assert "guessed" not in says(dialogue.handle(Heard("help")))[0]
+    asking = Dialogue(library, matcher)
+    assert asking.handle(Heard(SETTLED)).kind == "clarify"
+    again = asking.handle(Heard("the other one"))
+    assert again.kind == "clarify" and asking.mem.choices == ("diagnosis", "what-is-mbc")
+
+
+def test_a_lone_guess_rejected_asks_for_the_question_another_way(library: Library, matcher: Matcher) -> None:
+    most = LIBRIVOX_RUNNER_UPS[:2] + ("he was not handle disposed she and then so",) + LIBRIVOX_RUNNER_UPS[3:]
+    dialogue = Dialogue(library, matcher)
+    turn = dialogue.handle(Heard(LIBRIVOX, alternatives=most))
+    assert turn.section == "emotions" and not any("other one" in s for s in says(turn))  # no other to offer
+    rejected = dialogue.handle(Heard("wrong"))
+    assert rejected.kind == "command" and rejected.section is None and "another way" in says(rejected)[0]
 
 
 def test_a_command_heard_only_in_an_alternative_hearing_is_taken_when_nothing_else_fits(dialogue: Dialogue,

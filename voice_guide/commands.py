@@ -38,7 +38,7 @@ NEAR_CONFIDENCE = 0.8
 
 GLOBAL_COMMANDS = ("help", "repeat", "stop", "slower", "faster", "louder", "softer", "topics", "more", "goodbye", "next", "previous",
                    "beginning", "where", "spell", "brief", "full", "normal")
-CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last", "unsure", "either")
+CHOICE_COMMANDS = ("yes", "no", "first", "second", "third", "last", "other", "unsure", "either")
 SOCIAL_COMMANDS = ("thanks", "hello", "here")
 """Owed a short reply, never a medical fallback: "thank you", "hello", "I'm still here"."""
 STEP_COMMANDS = ("slower", "faster", "louder", "softer")

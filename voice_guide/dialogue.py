@@ -28,8 +28,9 @@ ORDINALS = {"first": 0, "second": 1, "third": 2}
 KEEP_HELP = (*STEP_COMMANDS, "normal", "stop", "repeat", "brief", "full", *SOCIAL_COMMANDS)
 """Commands after which the second part of the help is still to come (the listener adjusts the voice,
 stops or asks again before going on)."""
-GUESS_KEPT = ("stop", "repeat", "no")
-"""After a guessed answer, what keeps the guess in question (a visitor asking again is asked instead)."""
+GUESS_KEPT = ("stop", "repeat", "no", "other", "help", "where", *STEP_COMMANDS, "normal")
+"""After a guessed answer, what keeps the guess in question: "the other one" still reads the other
+choice, and a visitor asking again is asked instead of given the same guess."""
 REASK_MAX_WORDS = 4
 """A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
 again, with the choices; a longer one is something else said and gets the usual fallback."""
@@ -196,13 +197,21 @@ class _Memory:
     """The words the last reply spelled: "spell that again" spells them once more."""
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
-    guessed: str | None = None
-    """The topic the last answer read on a guess (a clarification settled by runner-up hearings), while
-    only a stop, a repeat or a no follows: a visitor who asks again after a wrong guess is asked "Did you
-    mean A or B?"."""
+    guessed: Guess | None = None
+    """The last answer's guess (a clarification settled by runner-up hearings), while only a stop, a
+    repeat, a no or "the other one" follows: "the other one" reads the other choice, and a visitor who
+    asks again after a wrong guess is asked "Did you mean A or B?"."""
     help_rest: bool = False
     """Help was given and its second part not yet: "help" again reads it (and, after the general
     help, "more" or "yes"). A voice step, a stop, a repeat or a reprompt in between keeps it."""
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A topic read on a guess, and the choices of the clarification the guess settled."""
+
+    section: str
+    choices: tuple[str, ...]
 
 
 class Dialogue:
@@ -425,6 +434,11 @@ class Dialogue:
             turn = self._clarify_reply(cleaned)
             if turn is not None:
                 return turn
+        if self.mem.guessed is not None:
+            rejected = self.matcher.command_of(cleaned, ("other",))
+            if rejected:
+                return self._other_choice(Match(Kind.COMMAND, command="other", score=rejected[1],
+                                                reason="the guess was not what they asked"))
         if self.mem.listed:
             pick = self.matcher.command_of(cleaned, (*ORDINALS, "last"))
             index = self._index(pick[0] if pick else None, len(self.mem.listed))
@@ -435,12 +449,12 @@ class Dialogue:
         # "i would like to die" is no yes; "no thanks" to an offer is a no, not a thank-you
         if match.kind not in (Kind.COMMAND, Kind.SAFETY) or match.command in SOCIAL_COMMANDS:
             choice = self.matcher.command_of(cleaned, CHOICE_COMMANDS)
-            if choice and (self.mem.offer or choice[0] in ("yes", "no")):
+            if choice and (self.mem.offer or choice[0] in ("yes", "no", "other")):
                 return self._command(choice[0], Match(Kind.COMMAND, command=choice[0], score=choice[1], reason="reply"))
             settled = self._settled(match, alternatives)
             if settled is not match and settled.section is not None:  # a guess: its title says what it answers
-                turn = self._answer(settled.section, settled, announce=True)
-                self.mem.guessed = settled.section
+                turn = self._answer(settled.section, settled, announce=True, guessed=len(match.choices) > 1)
+                self.mem.guessed = Guess(settled.section, match.choices)
                 return turn
             match = self._command_in(match, alternatives)
         return self._dispatch(match)
@@ -472,7 +486,7 @@ class Dialogue:
             return match
         if len(match.choices) < 2 and 2 * ranked[0][1] <= len(alternatives):
             return match  # "Did you mean X?" alone doubts the question is in scope: most runner-ups must agree
-        if ranked[0][0] == self.mem.guessed:  # the same guess again: it was not what they asked
+        if self.mem.guessed is not None and ranked[0][0] == self.mem.guessed.section:  # the same guess again: it was not what they asked
             return match
         return replace(match, kind=Kind.ANSWER, section=ranked[0][0], choices=(),
                        reason=f"a clarification settled by {ranked[0][1]} of {len(alternatives)} runner-up hearings")
@@ -530,15 +544,28 @@ class Dialogue:
         says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_answer"))] + self._begin_answer(best.section)
         return self._turn("safety", says, extra=(StopSpeaking(),), match=alarm, section=best.section)
 
-    def _answer(self, section_id: str, match: Match | None, announce: bool = False) -> Turn:
+    def _answer(self, section_id: str, match: Match | None, announce: bool = False, guessed: bool = False) -> Turn:
         """A section from its first part. ``announce``: the visitor moved to it (next, a pick from the
-        list) rather than asked for it, so its place and title come first, as a talking book says a
-        heading."""
+        list) rather than asked for it, or it is a guess, so its place and title come first, as a
+        talking book says a heading. ``guessed``: a guess between two topics, so the heading is
+        followed by how to get the other one."""
         says = self._begin_answer(section_id)
         if announce:
             number, total = self._place(section_id)
-            says.insert(0, Say(self._p("heading", number=str(number), total=str(total), title=self._title(section_id))))
+            heading = [Say(self._p("heading", number=str(number), total=str(total), title=self._title(section_id)))]
+            says[:0] = heading + ([Say(self._p("guess_hint"))] if guessed else [])
         return self._turn("answer", says, extra=(Earcon("understood"),), match=match, section=section_id)
+
+    def _other_choice(self, match: Match) -> Turn:
+        """"The other one", "wrong" or "not that one" after a guessed answer: the other topic the
+        clarification offered, under its title (from the other one, back to the guess). A guess from
+        "Did you mean A?" alone has none: the visitor is asked to put the question another way."""
+        other = self._guess_other()
+        if other is None:
+            self._reset_context()
+            self.mem.state = State.LISTENING
+            return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command="other")
+        return replace(self._answer(other, match, announce=True), command="other")
 
     def _begin_answer(self, section_id: str) -> list[Say]:
         """Start answering from a section (remembered for more, repeat and offers): its first chunk and
@@ -753,7 +780,16 @@ class Dialogue:
             text = self._p("help_more" if self._parts_left() else "help_follow_up")
         else:
             text = self._p("help_general")
+        other = self._guess_other()
+        if other is not None and not self._asking:
+            text = self._p("help_guess", title=self._title(other)) + " " + text
         return text
+
+    def _guess_other(self) -> str | None:
+        """The topic "the other one" would read now: the guess's other choice, if a guess is in question."""
+        guess = self.mem.guessed
+        others = [c for c in guess.choices if c != self.mem.section] if guess is not None else []
+        return others[0] if others else None
 
     def _step(self, command: str, match: Match) -> Turn:
         key = self._move(command)
@@ -889,7 +925,7 @@ class Dialogue:
         if command == "no":
             self._reset_context()
             return self._turn("command", [Say(self._p("no_without_offer"))], match=match, command="no")
-        if command in (*ORDINALS, "last", "unsure", "either"):
+        if command in (*ORDINALS, "last", "unsure", "either", "other"):
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
         raise ValueError(f"unknown command {command!r}")
 
