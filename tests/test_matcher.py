@@ -11,6 +11,7 @@ from voice_guide.config import MatchSettings
 from voice_guide.content import load_library
 from voice_guide.commands import CHOICE_COMMANDS, GLOBAL_COMMANDS, SOCIAL_COMMANDS, load_commands
 from voice_guide.features import SKIPPED_IN_PHRASES, load_neutral
+from voice_guide.evaluation import Case, is_correct, judged
 from voice_guide.matcher import Kind, Match, Matcher
 from voice_guide.text import clean, stem
 
@@ -404,6 +405,26 @@ def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> No
     assert m.kind is not Kind.SAFETY, m
 
 
+@pytest.mark.parametrize(("said", "section"), [
+    # "make sure" said as "be sure to do it" is no doubt about the diagnosis (blind set 8)
+    ("what should i make sure i ask", "doctor-questions"),
+    ("what should we make sure to ask the oncologist", "doctor-questions"),
+    ("they want a biopsy to make sure it is breast cancer", "is-it-breast-cancer"),
+    # "asks" is "ask" ("asked" and "asking" were)
+    ("what should he asks", "doctor-questions"),
+    ("my daughter asks what metastatic means", "what-is-mbc"),
+    # "how old" about a person is an age; about the tissue, the earlier sample
+    ("how old are you", None), ("how old is she", None),
+    ("how old is the tissue they compare it with", "same-as-earlier"),
+])
+def test_everyday_senses_of_topic_words(matcher: Matcher, said: str, section: str | None) -> None:
+    m = matcher.match(said)
+    if section is None:
+        assert m.kind is Kind.OUT_OF_SCOPE, m
+    else:
+        assert (m.kind, m.section) == (Kind.ANSWER, section), m
+
+
 # -- commands ---------------------------------------------------------------------------------
 
 COMMANDS = {
@@ -421,13 +442,19 @@ COMMANDS = {
     "softer": ["that's too loud", "can you lower your voice", "speak more softly", "turn it down",
                "a bit quieter", "you are shouting"],
     "topics": ["what else can i ask about", "what can i ask you", "list the topics", "what subjects do you know about",
-               "what do you cover", "what topics", "menu", "what kind of questions can i ask"],
+               "what do you cover", "what topics", "menu", "what kind of questions can i ask",
+               "read me the list of topics i can hear about"],
     "help": ["what can you do", "i need some help", "how does this work", "um i don't know what to say",
              "can you help me use this", "i'm confused", "what am i supposed to say"],
     "goodbye": ["okay i'm finished thanks", "that's it for now", "i'm done bye", "thanks see you later",
                 "i have to go", "no more questions", "good night", "bye"],
-    "next": ["next", "next topic", "move on", "skip this"],
-    "previous": ["go back", "previous topic", "the one before"],
+    "next": ["next", "next topic", "move on", "skip this", "jump to the next section", "carry on to the next one"],
+    "previous": ["go back", "previous topic", "the one before", "take me back to the section before"],
+    "beginning": ["start this section over", "read the whole thing again from the top"],
+    "where": ["where am i up to", "where are we in all of this"],
+    "brief": ["keep it short please", "i already know how this works"],
+    "full": ["give me the detailed instructions again"],
+    "normal": ["set the volume back to normal", "bring everything back to normal"],
 }
 
 
@@ -816,14 +843,17 @@ def test_everyday_word_lists_load_as_words() -> None:
         ("paraphrases_6.yaml", 0.97, 0.96),
         # Written after set 6's tuning. Untuned: 78/90, 30/30, 1/25, 15/15. Reached: 86/90 (4 clarified), 30/30, 0/25, 15/15.
         ("paraphrases_7.yaml", 0.95, 0.96),
+        # Written blind by a helper, as speech (fillers, restarts, stories). Untuned: 85/90, 26/30
+        # (choice replies judged as replies), 0/25, 15/15. Reached: 86/90, 29/30, 0/25, 15/15.
+        ("paraphrases_8.yaml", 0.95, 0.96),
     ],
 )
 def test_paraphrase_accuracy_floors(matcher: Matcher, name: str, answers: float, commands: float) -> None:
     data = yaml.safe_load((PARAPHRASES.parent / name).read_text(encoding="utf-8"))
     asked = [(sid, q) for sid, qs in data["answer"].items() for q in qs]
-    said = [(c, q) for c, qs in (data.get("command") or {}).items() for q in qs]
+    said = [Case(q, Kind.COMMAND, c) for c, qs in (data.get("command") or {}).items() for q in qs]
     right = sum((m.kind, m.section) == (Kind.ANSWER, sid) for sid, q in asked for m in [matcher.match(q)])
-    obeyed = sum((m.kind, m.command) == (Kind.COMMAND, c) for c, q in said for m in [matcher.match(q)])
+    obeyed = sum(is_correct(case, judged(matcher, case)) for case in said)
     accepted = [q for q in data["out_of_scope"] if matcher.match(q).kind is Kind.ANSWER]
     missed = [q for q in data["safety"] if matcher.match(q).kind is not Kind.SAFETY]
     assert right / len(asked) >= answers

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from voice_guide.commands import CHOICE_COMMANDS
 from voice_guide.errors import ContentError
 from voice_guide.matcher import Kind, Match, Matcher
+from voice_guide.text import clean
 from voice_guide.yaml_lines import line_of, load_yaml
 
 
@@ -113,12 +115,23 @@ def is_correct(case: Case, m: Match) -> bool:
     return m.kind is case.kind
 
 
+def judged(matcher: Matcher, case: Case) -> Match:
+    """How the matcher takes a case. A reply the guide takes only when it has asked something ("yes",
+    "the second one", "the other one" after a guess) is judged as such a reply, since on its own it
+    is no command."""
+    if case.kind is Kind.COMMAND and case.target in CHOICE_COMMANDS:
+        found = matcher.command_of(clean(case.text), CHOICE_COMMANDS)
+        if found:
+            return Match(Kind.COMMAND, command=found[0], score=found[1], reason="a reply")
+    return matcher.match(case.text)
+
+
 def evaluate(matcher: Matcher, cases: list[Case]) -> Report:
     report = Report()
     kinds: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     sections: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for case in cases:
-        m = matcher.match(case.text)
+        m = judged(matcher, case)
         ok = is_correct(case, m)
         report.total += 1
         report.correct += ok
