@@ -375,7 +375,8 @@ GUESSED_FROM = ("how is stage four breast cancer diagnosed", "how is stage four 
 
 
 @pytest.mark.parametrize("rejection", ["the other one", "no the other one", "I meant the other one", "wrong",
-                                       "not that one", "that's not what I asked", "wrong topic", "the other topic"])
+                                       "not that one", "that's not what I asked", "wrong topic", "the other topic",
+                                       "that's wrong", "no that's wrong", "you got it wrong"])
 def test_a_wrong_guess_is_put_right_by_asking_for_the_other_one(library: Library, matcher: Matcher, rejection: str) -> None:
     """A guessed topic could only be put right by asking the whole question again; "the other one",
     "wrong" or "not that one" now reads the clarification's other choice, under its title."""
@@ -403,9 +404,39 @@ def test_help_and_voice_steps_after_a_guess_keep_the_other_one(library: Library,
     dialogue = Dialogue(library, matcher)
     dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM))
     help_turn = dialogue.handle(Heard("help"))
-    assert "guessed" in says(help_turn)[0] and library.section("what-is-mbc").title in says(help_turn)[0]
+    assert "the other one" in says(help_turn)[0] and library.section("what-is-mbc").title in says(help_turn)[0]
     assert dialogue.handle(Heard("slower")).command == "slower"
     assert dialogue.handle(Heard("the other one")).section == "what-is-mbc"
+
+
+@pytest.mark.parametrize("between", [["um"], ["thank you"], ["brief"], ["louder", "where am i"]])
+def test_noise_social_words_and_settings_keep_the_guess(library: Library, matcher: Matcher, between: list[str]) -> None:
+    """Noise heard as nothing is no one's, and a thank-you, a shorter prompt or a voice step loses
+    nothing: "the other one" still reads the other choice afterwards."""
+    dialogue = Dialogue(library, matcher)
+    dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM))
+    for said in between:
+        dialogue.handle(Heard(said))
+    assert dialogue.handle(Heard("the other one")).section == "what-is-mbc"
+
+
+def test_a_reply_to_the_idle_warning_keeps_the_guess(library: Library, matcher: Matcher) -> None:
+    dialogue = Dialogue(library, matcher, idle_timeout_s=60, idle_warning_s=20)
+    dialogue.handle(Heard(SETTLED, alternatives=GUESSED_FROM))
+    warning = dialogue.handle(Idle(45))
+    assert warning.kind == "idle_warning"
+    dialogue.handle(Heard("yes i'm here"))
+    assert dialogue.handle(Heard("the other one")).section == "what-is-mbc"
+
+
+def test_the_other_one_without_a_guess_closes_an_open_offer(library: Library, matcher: Matcher) -> None:
+    """"The other one" is no yes to an offer: the offer closes, so a later "yes" reads nothing."""
+    dialogue = Dialogue(library, matcher)
+    dialogue.handle(Heard("how is metastatic breast cancer diagnosed"))
+    while dialogue.mem.offer is None:
+        assert dialogue.handle(Heard("more")).kind in ("answer", "command")
+    assert dialogue.handle(Heard("no the other one")).section is None
+    assert dialogue.handle(Heard("yes")).section is None
 
 
 def test_the_other_one_without_a_guess_reads_nothing(library: Library, matcher: Matcher) -> None:
@@ -415,7 +446,7 @@ def test_the_other_one_without_a_guess_reads_nothing(library: Library, matcher: 
     assert dialogue.handle(Heard("how is metastatic breast cancer diagnosed")).section == "diagnosis"
     turn = dialogue.handle(Heard("the other one"))
     assert turn.kind == "command" and turn.section is None
-    assert "guessed" not in says(dialogue.handle(Heard("help")))[0]
+    assert "the other one" not in says(dialogue.handle(Heard("help")))[0]
     asking = Dialogue(library, matcher)
     assert asking.handle(Heard(SETTLED)).kind == "clarify"
     again = asking.handle(Heard("the other one"))

@@ -28,7 +28,7 @@ ORDINALS = {"first": 0, "second": 1, "third": 2}
 KEEP_HELP = (*STEP_COMMANDS, "normal", "stop", "repeat", "brief", "full", *SOCIAL_COMMANDS)
 """Commands after which the second part of the help is still to come (the listener adjusts the voice,
 stops or asks again before going on)."""
-GUESS_KEPT = ("stop", "repeat", "no", "other", "help", "where", *STEP_COMMANDS, "normal")
+GUESS_KEPT = (*KEEP_HELP, "no", "other", "help", "where")
 """After a guessed answer, what keeps the guess in question: "the other one" still reads the other
 choice, and a visitor asking again is asked instead of given the same guess."""
 REASK_MAX_WORDS = 4
@@ -163,6 +163,14 @@ def load_prompts() -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class Guess:
+    """A topic read on a guess, and the choices of the clarification the guess settled."""
+
+    section: str
+    choices: tuple[str, ...]
+
+
 @dataclass
 class _Memory:
     """What the dialogue remembers within one session (cleared on reset)."""
@@ -198,20 +206,13 @@ class _Memory:
     invited_more: bool = False
     """The last reply ended "There is more": a yes or an okay then reads on."""
     guessed: Guess | None = None
-    """The last answer's guess (a clarification settled by runner-up hearings), while only a stop, a
-    repeat, a no or "the other one" follows: "the other one" reads the other choice, and a visitor who
-    asks again after a wrong guess is asked "Did you mean A or B?"."""
+    """The last answer's guess (a clarification settled by runner-up hearings), while only what
+    ``GUESS_KEPT`` lists (a stop, a repeat, a no, "the other one", help, a voice step, a social word)
+    or noise follows: "the other one" reads the other choice, and a visitor who asks again after a
+    wrong guess is asked "Did you mean A or B?"."""
     help_rest: bool = False
     """Help was given and its second part not yet: "help" again reads it (and, after the general
     help, "more" or "yes"). A voice step, a stop, a repeat or a reprompt in between keeps it."""
-
-
-@dataclass(frozen=True)
-class Guess:
-    """A topic read on a guess, and the choices of the clarification the guess settled."""
-
-    section: str
-    choices: tuple[str, ...]
 
 
 class Dialogue:
@@ -292,7 +293,7 @@ class Dialogue:
         guessed = self.mem.guessed
         turn = self._handle(event)
         if guessed is not None and self.mem.guessed == guessed and isinstance(event, (Heard, KeyPressed)) \
-                and turn.command not in GUESS_KEPT:
+                and turn.command not in GUESS_KEPT and turn.kind != "no_match":  # (noise heard as nothing is no one's)
             self.mem.guessed = None  # anything else said after a guess: the guess is no longer in question
         after = (self.rate_wpm, self.volume, self.brief)
         if after != before and self.on_voice is not None:
@@ -486,8 +487,8 @@ class Dialogue:
             return match
         if len(match.choices) < 2 and 2 * ranked[0][1] <= len(alternatives):
             return match  # "Did you mean X?" alone doubts the question is in scope: most runner-ups must agree
-        if self.mem.guessed is not None and ranked[0][0] == self.mem.guessed.section:  # the same guess again: it was not what they asked
-            return match
+        if self.mem.guessed is not None and ranked[0][0] == self.mem.guessed.section:
+            return match  # the same guess again: it was not what they asked
         return replace(match, kind=Kind.ANSWER, section=ranked[0][0], choices=(),
                        reason=f"a clarification settled by {ranked[0][1]} of {len(alternatives)} runner-up hearings")
 
@@ -786,7 +787,8 @@ class Dialogue:
         return text
 
     def _guess_other(self) -> str | None:
-        """The topic "the other one" would read now: the guess's other choice, if a guess is in question."""
+        """The topic "the other one" would read now, if a guess is in question: the guess's choice that
+        is not the topic being read (nothing ``GUESS_KEPT`` lets through moves to another topic)."""
         guess = self.mem.guessed
         others = [c for c in guess.choices if c != self.mem.section] if guess is not None else []
         return others[0] if others else None
@@ -925,7 +927,10 @@ class Dialogue:
         if command == "no":
             self._reset_context()
             return self._turn("command", [Say(self._p("no_without_offer"))], match=match, command="no")
-        if command in (*ORDINALS, "last", "unsure", "either", "other"):
+        if command == "other":  # no guess to take the other of: an offer left open would be ambiguous
+            self._reset_context()
+            return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
+        if command in (*ORDINALS, "last", "unsure", "either"):
             return self._turn("command", [Say(self._p("yes_without_offer"))], match=match, command=command)
         raise ValueError(f"unknown command {command!r}")
 

@@ -120,7 +120,8 @@ def judged(matcher: Matcher, case: Case) -> Match:
     "the second one", "the other one" after a guess) is judged as such a reply, since on its own it
     is no command."""
     if case.kind is Kind.COMMAND and case.target in CHOICE_COMMANDS:
-        found = matcher.command_of(clean(case.text), CHOICE_COMMANDS)
+        # "wrong" is a no to an offer and "the other one" after a guess, when the guide listens for that alone
+        found = matcher.command_of(clean(case.text), ("other",) if case.target == "other" else CHOICE_COMMANDS)
         if found:
             return Match(Kind.COMMAND, command=found[0], score=found[1], reason="a reply")
     return matcher.match(case.text)
