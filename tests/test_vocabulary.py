@@ -198,3 +198,15 @@ def test_words_that_turn_everyday_speech_into_alarms_are_never_heard(library: Li
     (24 of 32 spoken tries got the 988 message); a safety pattern must not bring it back."""
     vocab = build_vocabulary(library)
     assert word not in vocab.words()
+
+
+def test_untaught_command_patterns_are_understood_but_not_taught(library: Library, matcher: Matcher) -> None:
+    """Rarer, longer command wordings are read but kept out of the recognizers' language model, where
+    each pattern's variants would pull other speech toward them; one plain wording is taught."""
+    taught = set(build_vocabulary(library).commands)
+    for said, command in [("skip on to the next section please", "next"), ("where are we in all of this", "where"),
+                          ("put everything back to normal", "normal"), ("no you heard me wrong", "other")]:
+        found = matcher.command_of(clean(said), (command,))
+        assert found is not None and found[0] == command, said
+        assert clean(said) not in taught
+    assert {"skip to the next one", "put the voice back to normal", "that is wrong"} <= taught

@@ -63,10 +63,14 @@ class CommandSpec:
     keys: tuple[str, ...]
     patterns: tuple[str, ...] = ()
     heads: tuple[str, ...] = ()
+    untaught: tuple[str, ...] = ()
+    """Patterns read as ``patterns`` are, but not taught to the recognizers: rarer, longer wordings,
+    whose every variant in the language model would pull other speech toward them."""
 
     def grammar(self) -> re.Pattern[str]:
         """Matches a run of one or more pieces, each a phrase or a pattern of this command."""
-        piece = "|".join([re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in self.patterns])
+        patterns = self.patterns + self.untaught
+        piece = "|".join([re.escape(p) for p in self.phrases] + [f"(?:{p})" for p in patterns])
         return re.compile(f"(?:{piece})(?: (?:{piece}))*")
 
 
@@ -89,6 +93,7 @@ def load_commands() -> CommandWords:
             tuple(texts(spec.get("keys", ()), f"commands.yaml ({name} keys)")),
             tuple(texts(spec.get("patterns", ()), f"commands.yaml ({name} patterns)")),
             tuple(clean(h) for h in texts(spec.get("heads", ()), f"commands.yaml ({name} heads)")),
+            tuple(texts(spec.get("untaught", ()), f"commands.yaml ({name} untaught)")),
         )
         for name, spec in data["commands"].items()
     }
