@@ -563,10 +563,14 @@ class Dialogue:
         "Did you mean A?" alone has none: the visitor is asked to put the question another way."""
         other = self._guess_other()
         if other is None:
-            self._reset_context()
-            self.mem.state = State.LISTENING
-            return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command="other")
+            return self._ask_another_way(match, "other")
         return replace(self._answer(other, match, announce=True), command="other")
+
+    def _ask_another_way(self, match: Match, command: str) -> Turn:
+        """No topic was what they meant: the question is dropped and they are asked to put it another way."""
+        self._reset_context()
+        self.mem.state = State.LISTENING
+        return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command=command)
 
     def _begin_answer(self, section_id: str) -> list[Say]:
         """Start answering from a section (remembered for more, repeat and offers): its first chunk and
@@ -653,9 +657,7 @@ class Dialogue:
         self.mem.reasks += 1
         if self.mem.reasks >= self.settings.max_reprompts:
             self.mem.reasks = 0
-            self._reset_context()
-            self.mem.state = State.LISTENING
-            return self._turn("command", [Say(self._p("clarify_declined"))], match=match, command="no")
+            return self._ask_another_way(match, "no")
         text = self._p("clarify_again_" + self._how_many()) + " " + self._choices()
         return self._turn("clarify", [Say(text)], match=match)
 
@@ -674,9 +676,7 @@ class Dialogue:
                 return self._answer(choices[index], reply)
             if name == "no":
                 self.mem.misses = 0
-                self._reset_context()
-                self.mem.state = State.LISTENING
-                return self._turn("command", [Say(self._p("clarify_declined"))], match=reply, command="no")
+                return self._ask_another_way(reply, "no")
             return self._reask(reply)
         full = self.matcher.match(cleaned)
         if self.matcher.command_of(cleaned, GLOBAL_COMMANDS + SOCIAL_COMMANDS) or full.steps or full.command == "spell":
