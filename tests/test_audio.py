@@ -46,7 +46,7 @@ def test_any_pcm_wav_becomes_16k_mono(tmp_path: Path, rate: int, channels: int, 
     path = tmp_path / "t.wav"
     tone_wav(path, rate, channels, width)
     clip = read_wav(path)
-    assert clip.rate == RATE
+    assert clip.rate == RATE and clip.recorded_rate == rate  # the file's own rate, for the telephone-quality warning
     assert abs(clip.seconds - 0.5) < 0.01
     level = rms_dbfs(clip.audio)
     assert -12 < level < -4, level  # a 0.5 amplitude sine is about -9 dBFS

@@ -68,6 +68,8 @@ class Clip:
 
     audio: bytes
     rate: int
+    recorded_rate: int | None = None
+    """The rate of the file it was read from, before conversion (None if not read from a file)."""
 
     @property
     def seconds(self) -> float:
@@ -240,7 +242,7 @@ def _read_clip(stream: _Readable, rate: int, max_seconds: float) -> Clip:
     if frames == 0:
         raise AudioFormatError("the WAV file has no audio")
     out.write(float_to_pcm(resampler.finish()))
-    return Clip(out.getvalue(), rate)
+    return Clip(out.getvalue(), rate, recorded_rate=fmt.rate)
 
 
 def read_wav(source: str | Path | _Readable, rate: int = RATE, max_seconds: float = MAX_WAV_SECONDS,
@@ -263,16 +265,6 @@ def read_wav(source: str | Path | _Readable, rate: int = RATE, max_seconds: floa
         raise AudioFormatError(f"{name}: {exc}") from exc
     except OSError as exc:
         raise AudioFormatError(f"{name}: cannot read ({exc.strerror})") from exc
-
-
-def wav_rate(path: str | Path) -> int | None:
-    """The sample rate a WAV file was recorded at, or None if its header cannot be read."""
-    try:
-        with open(path, "rb") as stream:
-            fmt, _ = _read_wav_header(stream, MAX_WAV_SECONDS)
-        return fmt.rate
-    except (OSError, AudioFormatError):
-        return None
 
 
 def wav_bytes(clip: Clip) -> bytes:

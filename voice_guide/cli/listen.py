@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
-from voice_guide.audio import RATE, AudioChunk, piped_audio, read_wav, wav_rate
+from voice_guide.audio import RATE, AudioChunk, piped_audio, read_wav
 from voice_guide.cli.common import add_content_args, load_content, packs_in_force, print_json
 from voice_guide.cli.config import add_config_arg
 from voice_guide.config import DialogueSettings, SpeechSettings
@@ -122,7 +122,7 @@ def _source(args: argparse.Namespace, device: str | None) -> Iterable[AudioChunk
         return piped_audio(sys.stdin.buffer)
     if args.input:
         clip = read_wav(Path(args.input))
-        recorded = wav_rate(Path(args.input))
+        recorded = clip.recorded_rate
         if recorded is not None and recorded < RATE:
             print(f"voice-guide: {args.input} was recorded at {recorded} Hz (telephone quality); recognition needs "
                   f"{RATE} Hz and hears it much worse, with more needless safety messages: record at {RATE} Hz or more",
