@@ -209,6 +209,27 @@ CRISES += [
     "i have lost hope",
 ]
 
+# The fourth probe set's gaps, in other words than its own: chest pressure said before the chest,
+# blood coming up, a pressed spinal cord (back pain with legs failing or the bladder lost), confusion
+# in everyday words, breathing gone wrong, an accidental double dose, a fit's signs, choking.
+EMERGENCIES += [
+    "a squeezing pain in his chest", "there is blood coming up with her cough", "his sick looks like coffee grounds",
+    "the cut on his leg is gushing and i'm on blood thinners", "my lower back is agony and my legs keep buckling",
+    "she's wet herself and says her back is killing her", "he hasn't been able to pass water since this morning",
+    "mum's talking gibberish", "my grandma has gone all muddled", "his breathing has gone really shallow",
+    "it hurts her to breathe", "her lips have got a blue tinge", "i think i gave dad his morphine twice by accident",
+    "her eyes rolled back and she went stiff as a board", "he's clutching at his throat",
+    "my toddler swallowed some of my tablets", "the kids got into the medicine cabinet and ate some",
+    "she can't feel anything from her waist down", "i can barely rouse him",
+]
+CRISES += [
+    "i've got a noose ready", "i keep thinking about taking the gun and using it on myself",
+    "sometimes i think about stepping over the railing on the bridge", "i looked up how high the bridge is",
+    "i'm going to do myself in", "i've been cutting my thighs with a razor", "i just want to lie down in front of a train",
+    "i keep thinking i'd be better off never waking up", "i said my goodbyes last night because i'm not going to be around much longer",
+    "i'm dying anyway so i might as well help it along", "the tablets i've been hoarding are in my drawer",
+]
+
 
 @pytest.mark.parametrize("said", EMERGENCIES)
 def test_emergencies_route_to_safety(matcher: Matcher, said: str) -> None:
@@ -249,6 +270,9 @@ def test_safety_parts_are_spelled_out_once_for_every_pattern(monkeypatch: pytest
         ({"emergency": ["took all (my"]}, "is not a valid pattern"),
         ({"parts": {"a": "x{{b}}", "b": "y"}, "emergency": ["{{a}}"]}, "still has '{{'"),
         ({"parts": {"as-told": "x"}, "emergency": ["{{as-told}}"]}, "still has '{{'"),
+        ({"emergency": ["x"], "untaught": {"crises": ["noose"]}}, "'untaught' must map kinds"),
+        ({"emergency": ["x"], "untaught": ["noose"]}, "'untaught' must map kinds"),
+        ({"emergency": ["x"], "untaught": {"emergency": ["(noose"]}}, "is not a valid pattern"),
     ],
 )
 def test_a_broken_safety_file_is_a_one_line_content_error(monkeypatch: pytest.MonkeyPatch, data: dict, said: str) -> None:
@@ -398,6 +422,13 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i'm not going to lose hope",
         "i refuse to give up hope",
         "you should never ever lose hope",
+        # near the fourth probe set's new patterns
+        "can cancer in the spine cause back pain", "what if i take my tablets twice by mistake",
+        "my grandson took me to my appointment", "the baby took her first steps yesterday",
+        "i did not wake up until ten today", "i keep hitting my head on the kitchen cupboard",
+        "can i use the cream on myself", "i just got the news", "she had a seizure last year is that related",
+        "what happens if it spreads to my spine and i can't walk", "does it hurt to breathe when it spreads to the lungs",
+        "how high is the car park barrier", "my kids ate all the biscuits", "the tap was pouring water everywhere",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:

@@ -18,14 +18,24 @@ _PART = re.compile(r"\{\{(\w+)\}\}")
 """A named part in a pattern, "{{adhere}}": ``parts`` in safety.yaml spells it out once for every pattern."""
 
 
-def load_safety() -> dict[str, tuple[re.Pattern[str], ...]]:
+def load_safety(taught_only: bool = False) -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Each kind's patterns. ``untaught`` ones (words that would make the recognizers hear everyday
+    speech as them: "noose" for "news") are read from typed text and left out with ``taught_only``,
+    which is what the recognizers' vocabulary is built from."""
     data = dict(load_data("safety.yaml"))
     parts = data.pop("parts", None) or {}
     if not isinstance(parts, dict):
         raise ContentError("voice_guide/data/safety.yaml", None, "'parts' must map names to pattern pieces")
+    untaught = data.pop("untaught", None) or {}
+    if not isinstance(untaught, dict) or not set(untaught) <= set(data):
+        raise ContentError("voice_guide/data/safety.yaml", None,
+                           f"'untaught' must map kinds ({', '.join(data)}) to lists of patterns")
     pieces = dict(zip(parts, texts(parts.values(), "safety.yaml (parts)")))
-    return {kind: tuple(_compiled(p, pieces, kind) for p in texts(patterns, f"safety.yaml ({kind})"))
-            for kind, patterns in data.items()}
+    kept = {kind: list(texts(patterns, f"safety.yaml ({kind})")) for kind, patterns in data.items()}
+    if not taught_only:
+        for kind, patterns in untaught.items():
+            kept[kind] += texts(patterns, f"safety.yaml (untaught {kind})")
+    return {kind: tuple(_compiled(p, pieces, kind) for p in patterns) for kind, patterns in kept.items()}
 
 
 def _compiled(pattern: str, parts: dict[str, str], kind: str) -> re.Pattern[str]:

@@ -329,7 +329,7 @@ def build_vocabulary(library: Library, extra_commands: Sequence[str] = ()) -> Vo
     # language model that sequence, at the weight of everyday talk so it does not crowd out the rest.
     wakes = [w for w in (spoken(c) for c in extra_commands) if w]
     woken = _unique(f"{w} {q}" for w in wakes for q in library_questions(library))
-    patterns = [pat.pattern for kinds in load_safety().values() for pat in kinds]
+    patterns = [pat.pattern for kinds in load_safety(taught_only=True).values() for pat in kinds]
     safety = _unique((p for pat in patterns for p in pattern_phrases(pat)), stems=True)
     # A word the phrases' cut left out could never be heard: it comes in on its own.
     heard = {w for p in safety for w in p.split()}
