@@ -230,6 +230,23 @@ CRISES += [
     "i'm dying anyway so i might as well help it along", "the tablets i've been hoarding are in my drawer",
 ]
 
+# A review of the fourth set's changes: what they broke (not moving said of oneself, a child's one
+# pill, a second seizure after one last year) and close variants they still missed.
+EMERGENCIES += [
+    "i can't move", "help i can not move", "i am on the floor and i can't move", "the baby ate a pill",
+    "my toddler ate my anastrozole", "the dog ate my tamoxifen", "the baby chewed on my morphine patch",
+    "she had a seizure last year and now she is having another one", "my legs have gone weak and my back hurts could it be the cancer",
+    "i've become incontinent and i have terrible back pain", "pins and needles in both legs with pain in my back",
+    "grandad's gone all muddled", "he's breathing really slowly", "her breaths are very shallow", "it hurts to take a deep breath",
+    "his lips have gone a bit blue", "i doubled up on my oxycodone by accident", "his eyes rolled into the back of his head",
+    "she's clawing at her throat", "i am coughing up clots", "there's a tight band across my chest",
+    "i can't wee and my back is killing me", "my dad has not been able to pass water all day",
+]
+CRISES += [
+    "i want to turn the gun on myself", "i want to step off the roof", "i want to go under a train",
+    "i'm going to top myself", "i want to hasten my death",
+]
+
 
 @pytest.mark.parametrize("said", EMERGENCIES)
 def test_emergencies_route_to_safety(matcher: Matcher, said: str) -> None:
@@ -429,6 +446,16 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "can i use the cream on myself", "i just got the news", "she had a seizure last year is that related",
         "what happens if it spreads to my spine and i can't walk", "does it hurt to breathe when it spreads to the lungs",
         "how high is the car park barrier", "my kids ate all the biscuits", "the tap was pouring water everywhere",
+        "my children had some questions about my cancer", "i paid the parking twice by mistake",
+        "the forms are gibberish to me", "my mind is muddled since chemo", "my husband is muddled about the parking",
+        "my son did not recognise me this morning with my new wig", "my hair has gone a grey colour after chemo",
+        "i struggle to wake up in the morning since starting letrozole", "i'm not planning to be here tomorrow can i move my infusion",
+        "the radiotherapy has been burning my skin", "i've got a massage gun can i use it on myself",
+        "how high is the bridge over the road can a van fit under it", "i'm dying to have my hair grow back will anything help it along",
+        "is it painful to breathe after a biopsy", "my blood came up normal in the last test",
+        "they need fresh blood samples for the trial", "i can't afford my tablets so i'm saving up for them",
+        "if breast cancer spreads to my spine will my legs go weak", "could i sit further back my knees are weak",
+        "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
