@@ -455,7 +455,9 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "is it painful to breathe after a biopsy", "my blood came up normal in the last test",
         "they need fresh blood samples for the trial", "i can't afford my tablets so i'm saving up for them",
         "if breast cancer spreads to my spine will my legs go weak", "could i sit further back my knees are weak",
-        "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
+        "i am stockpiling my medications before the holidays", "i have my pills set aside for the week in a dosette box",
+        "i keep my painkillers put away from the grandchildren", "i keep cutting my legs shaving is that dangerous on chemo",
+        "i burned my arm on the oven",         "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
