@@ -279,6 +279,25 @@ def test_safety_parts_are_spelled_out_once_for_every_pattern(monkeypatch: pytest
         "emergency", "crisis", None)
 
 
+def test_each_hearing_is_screened_once_however_often_a_turn_asks() -> None:
+    """The dialogue and the matcher both screen the best hearing, and the runner-ups are screened for an
+    alarm and again when they settle a clarification: the patterns run once per text."""
+    import re
+
+    from voice_guide.safety import SafetyScreen
+
+    searched: list[str] = []
+
+    class Counting:
+        def search(self, text: str) -> re.Match[str] | None:
+            searched.append(text)
+            return re.search(r"chest pain", text)
+
+    screen = SafetyScreen({"emergency": (Counting(),)})  # type: ignore[dict-item]
+    assert [screen.kind("chest pain now"), screen.kind("hello"), screen.kind("chest pain now")] == ["emergency", None, "emergency"]
+    assert searched == ["chest pain now", "hello"]
+
+
 @pytest.mark.parametrize(
     ("data", "said"),
     [

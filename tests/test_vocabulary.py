@@ -192,10 +192,11 @@ def test_the_reply_model_can_hear_the_safety_triggers(library: Library) -> None:
     assert not any("*" in p for p in phrases)
 
 
-@pytest.mark.parametrize("word", ["noose"])
+@pytest.mark.parametrize("word", ["noose", "wee"])
 def test_words_that_turn_everyday_speech_into_alarms_are_never_heard(library: Library, word: str) -> None:
     """With "noose" in the recognizer's vocabulary, "i just got the news" was heard as "... the noose"
-    (24 of 32 spoken tries got the 988 message); a safety pattern must not bring it back."""
+    (24 of 32 spoken tries got the 988 message); "wee" sounds as "we" does. A safety pattern must not
+    bring them back (they are ``untaught``)."""
     vocab = build_vocabulary(library)
     assert word not in vocab.words()
 

@@ -6,6 +6,7 @@ past overdose ("took all my pills") is an emergency and an intention ("going to 
 
 from __future__ import annotations
 
+import functools
 import re
 
 from voice_guide.data_files import load_data, texts
@@ -57,14 +58,23 @@ def _compiled(pattern: str, parts: dict[str, str], kind: str) -> re.Pattern[str]
         raise ContentError("voice_guide/data/safety.yaml", None, f"{kind}: {pattern[:60]!r} is not a valid pattern ({exc})") from exc
 
 
+RECENT = 64
+"""Screenings remembered: one turn screens its best hearing several times (the dialogue's checks, then
+the matcher) and its runner-ups twice (a runner-up alarm, then settling a clarification)."""
+
+
 class SafetyScreen:
     """Which safety message, if any, an utterance calls for."""
 
     def __init__(self, patterns: dict[str, tuple[re.Pattern[str], ...]] | None = None) -> None:
         self.patterns = load_safety() if patterns is None else patterns
+        self._recent = functools.lru_cache(maxsize=RECENT)(self._screen)
 
     def kind(self, cleaned: str) -> str | None:
         """"emergency", "crisis" or None for cleaned text."""
+        return self._recent(cleaned)
+
+    def _screen(self, cleaned: str) -> str | None:
         for kind in SAFETY_KINDS:
             if any(p.search(cleaned) for p in self.patterns.get(kind, ())):
                 return kind
