@@ -286,6 +286,27 @@ def test_a_runner_up_safety_statement_behind_a_clear_question_is_said_first_then
     assert alone.kind == "safety" and alone.section is None and len(says(alone)) == 1
 
 
+def test_a_runner_up_safety_statement_behind_a_clear_command_is_said_first_then_the_command_is_done(
+        library: Library, matcher: Matcher) -> None:
+    """In the spoken probe, "can you speak a bit slower please" had "... i can't breathe"-like runner-ups
+    and the visitor lost the slower voice to the 911 message."""
+    dialogue = Dialogue(library, matcher)
+    dialogue.handle(Start())
+    rate = dialogue.rate_wpm
+    turn = dialogue.handle(Heard("can you speak a bit slower please", alternatives=("i can't breathe",)))
+    assert turn.kind == "safety" and turn.command == "slower" and turn.actions[0] == StopSpeaking()
+    spoken = says(turn)
+    assert "911" in spoken[0] and spoken[1] == dialogue.prompts["safety_then_command"]
+    assert dialogue.rate_wpm < rate and any(isinstance(a, SetVoice) and a.rate_wpm == dialogue.rate_wpm for a in turn.actions)
+    assert isinstance(turn.actions[-1], Listen)
+    assert says(dialogue.handle(KeyPressed("repeat")))[:2] == spoken[:2]  # the safety message can be heard again
+    # "stop" wants quiet and "goodbye" would end the session: the safety message alone
+    for command in ("stop", "goodbye"):
+        alone = Dialogue(library, matcher).handle(Heard(command, alternatives=("i want to die",)))
+        assert alone.kind == "safety" and alone.command is None and len(says(alone)) == 1 and "988" in says(alone)[0]
+        assert not any(isinstance(a, End) for a in alone.actions)
+
+
 def test_alternative_hearings_do_not_change_an_ordinary_question(dialogue: Dialogue, library: Library) -> None:
     section = library.sections[0]
     question = section.examples[0]

@@ -31,6 +31,9 @@ stops or asks again before going on)."""
 GUESS_KEPT = (*KEEP_HELP, "no", "other", "help", "where")
 """After a guessed answer, what keeps the guess in question: "the other one" still reads the other
 choice, and a visitor asking again is asked instead of given the same guess."""
+CARRIED_OUT_AFTER_SAFETY = tuple(c for c in (*GLOBAL_COMMANDS, *SOCIAL_COMMANDS) if c not in ("stop", "goodbye"))
+"""Clear commands still carried out after a safety message heard only in a runner-up hearing: "stop"
+wants quiet, and "goodbye" would end the session the safety message may be needed in."""
 REASK_MAX_WORDS = 4
 """A reply to a clarification this short that picks nothing ("which one", "I don't know") is asked
 again, with the choices; a longer one is something else said and gets the usual fallback."""
@@ -428,6 +431,8 @@ class Dialogue:
             best = self.matcher.match(text)
             if best.kind is Kind.ANSWER and best.section is not None:
                 return self._safety_then_answer(alarm, best)
+            if best.kind is Kind.COMMAND and best.command in CARRIED_OUT_AFTER_SAFETY and best.score >= 1.0:
+                return self._safety_then_command(alarm, best)
             return self._safety(alarm)
         if not cleaned:
             return self._miss("no_match")
@@ -544,6 +549,22 @@ class Dialogue:
         assert best.section is not None
         says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_answer"))] + self._begin_answer(best.section)
         return self._turn("safety", says, extra=(StopSpeaking(),), match=alarm, section=best.section)
+
+    def _safety_then_command(self, alarm: Match, best: Match) -> Turn:
+        """A safety statement heard only as a runner-up while the best hearing is a clear command ("can
+        you speak a bit slower please"): the safety message first, then the command, so a visitor steering
+        the voice in a noisy room is not left without what they asked for. "repeat" replays the whole
+        turn, the safety message too."""
+        assert best.command is not None
+        command = self._command(best.command, best)
+        says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_command"))]
+        says += [a for a in command.actions if isinstance(a, Say)]
+        self.mem.misses = 0
+        self.mem.last_said = tuple(says)
+        actions = (StopSpeaking(),) + tuple(a for a in command.actions if not isinstance(a, (Say, StopSpeaking)))
+        kept = [a for a in actions if not isinstance(a, Listen)]
+        listen = [a for a in actions if isinstance(a, Listen)]
+        return replace(command, kind="safety", actions=(*kept, *says, *listen), match=alarm)
 
     def _answer(self, section_id: str, match: Match | None, announce: bool = False, guessed: bool = False) -> Turn:
         """A section from its first part. ``announce``: the visitor moved to it (next, a pick from the
