@@ -491,6 +491,9 @@ def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> No
     ("they want a biopsy to make sure it is breast cancer", "is-it-breast-cancer"),
     ("they did a biopsy to make sure she has breast cancer and not something else", "is-it-breast-cancer"),
     ("do they make sure you have breast cancer in the bone", "is-it-breast-cancer"),
+    ("what do i make sure she asks the surgeon", "doctor-questions"),
+    ("what should they make sure he is asking", "doctor-questions"),
+    ("how will they make sure he has breast cancer", "is-it-breast-cancer"),
     # "asks" is "ask" ("asked" and "asking" were)
     ("what should he asks", "doctor-questions"),
     ("my daughter asks what metastatic means", "what-is-mbc"),
