@@ -246,6 +246,18 @@ CRISES += [
     "i want to turn the gun on myself", "i want to step off the roof", "i want to go under a train",
     "i'm going to top myself", "i want to hasten my death",
 ]
+EMERGENCIES += [  # what this session's guards must still catch (a person, my medicines, real bleeding)
+    "my toddler got into my pills", "the dog got into my tamoxifen", "the kids took my tablets for their cold",
+    "my grandson had some of my chemo pills", "my husband is not responding", "i can't wake up my husband",
+    "he can't wake up", "the cut keeps bleeding no matter how hard i press", "her breathing is really fast",
+    "his breathing is noisy and rattly", "she's talking gibberish", "he keeps talking rubbish and doesn't make any sense",
+    "i've been sick and it has black bits in it like coffee",
+]
+CRISES += [
+    "i have got a rope and i know where i will do it", "she keeps talking about climbing over the railing on the balcony",
+    "could i speed things up i'm dying anyway", "he said goodbye and says he is not planning to be around much longer",
+    "i cut my arms with a razor",
+]
 
 
 @pytest.mark.parametrize("said", EMERGENCIES)
@@ -476,7 +488,18 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "if breast cancer spreads to my spine will my legs go weak", "could i sit further back my knees are weak",
         "i am stockpiling my medications before the holidays", "i have my pills set aside for the week in a dosette box",
         "i keep my painkillers put away from the grandchildren", "i keep cutting my legs shaving is that dangerous on chemo",
-        "i burned my arm on the oven",         "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
+        "i burned my arm on the oven",
+        # a kiosk, a phone or a child's cold medicine is no emergency; "can't wake up" of oneself is tiredness
+        "the kiosk is not responding", "the screen won't respond no matter how hard i press", "this thing is not responding",
+        "my nail bleeds a little after cutting it and the screen won't work no matter how hard i press",
+        "my kids got into the car and we drove to chemo", "the kids took some medicine for their cold can they still visit me",
+        "my grandson had some ice cream after my chemo", "i cut my legs shaving with a new razor will it heal on chemo",
+        "the medical words are gibberish to me", "his breathing is noisy when he snores should we mention it",
+        "my feet are dead tired after walking around the hospital", "my phone is dead can i charge it here",
+        "i can't wake up in the mornings since the chemo is that fatigue", "i couldn't wake up on time for my appointment",
+        "is it normal to be breathing really fast during exercise", "i was in agony waiting for my scan results",
+        "we bought a rope swing for the grandchildren", "the kids keep climbing over the railing at the park",
+        "i was sick after chemo and had a black coffee",         "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
