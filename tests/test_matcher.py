@@ -491,8 +491,7 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "i burned my arm on the oven",
         # a kiosk, a phone or a child's cold medicine is no emergency; "can't wake up" of oneself is tiredness
         "the kiosk is not responding", "the screen won't respond no matter how hard i press", "this thing is not responding",
-        "my nail bleeds a little after cutting it and the screen won't work no matter how hard i press",
-        "my kids got into the car and we drove to chemo", "the kids took some medicine for their cold can they still visit me",
+        "the kids took some medicine for their cold can they still visit me",
         "my grandson had some ice cream after my chemo", "i cut my legs shaving with a new razor will it heal on chemo",
         "the medical words are gibberish to me", "his breathing is noisy when he snores should we mention it",
         "my feet are dead tired after walking around the hospital", "my phone is dead can i charge it here",
