@@ -256,6 +256,7 @@ EMERGENCIES += [  # what this session's guards must still catch (a person, my me
     "her breathing has gone very slow since she fell asleep", "my husband is asleep and his breathing is really shallow and slow",
     "her breathing is very slow and noisy while sleeping after her oramorph",
     "my dad has dementia but today he is suddenly muddled",  # a sudden change, not the dementia
+    "she had chemo last week and now her lips have gone a funny blue colour",
 ]
 CRISES += [
     "i have got a rope and i know where i will do it", "she keeps talking about climbing over the railing on the balcony",
@@ -503,7 +504,8 @@ def test_safety_wins_over_everything_else(matcher: Matcher) -> None:
         "is it normal to be breathing really fast during exercise", "i was in agony waiting for my scan results",
         "we bought a rope swing for the grandchildren", "the kids keep climbing over the railing at the park",
         "i was sick after chemo and had a black coffee",
-        "my mum has dementia and gets muddled is there a support group", "my breathing goes really slow when i meditate", "my breathing was really fast on the exercise bike at rehab",         "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
+        "my mum has dementia and gets muddled is there a support group", "my nails have gone a funny blue colour from the chemo",
+        "her lips went a bluish tinge in the cold", "my breathing goes really slow when i meditate", "my breathing was really fast on the exercise bike at rehab",         "my feet are numb from the chemo and my back hurts from the chair", "bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye bye",
     ],
 )
 def test_everyday_worries_are_not_emergencies(matcher: Matcher, said: str) -> None:
