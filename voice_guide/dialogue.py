@@ -559,12 +559,10 @@ class Dialogue:
         command = self._command(best.command, best)
         says = [Say(self._safety_message(alarm)), Say(self._p("safety_then_command"))]
         says += [a for a in command.actions if isinstance(a, Say)]
+        extra = tuple(a for a in command.actions if not isinstance(a, (Say, StopSpeaking, Listen)))
         self.mem.misses = 0
-        self.mem.last_said = tuple(says)
-        actions = (StopSpeaking(),) + tuple(a for a in command.actions if not isinstance(a, (Say, StopSpeaking)))
-        kept = [a for a in actions if not isinstance(a, Listen)]
-        listen = [a for a in actions if isinstance(a, Listen)]
-        return replace(command, kind="safety", actions=(*kept, *says, *listen), match=alarm)
+        return self._turn("safety", says, extra=(StopSpeaking(), *extra), match=alarm, section=command.section,
+                          command=command.command)
 
     def _answer(self, section_id: str, match: Match | None, announce: bool = False, guessed: bool = False) -> Turn:
         """A section from its first part. ``announce``: the visitor moved to it (next, a pick from the
